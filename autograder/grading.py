@@ -1,0 +1,217 @@
+"""Grading one submission, and a class of them.
+
+One submission is one pytest session with :class:`~autograder.plugin.GradingPlugin`, run in
+its own grader process (``python -m autograder.grading``) so that sessions never share imported
+test modules and a grader that dies takes down one grade, not the batch. A class is those
+processes run in parallel, each writing ``OUT/<student>/results.json`` and its reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import assignment as assignments
+from autograder import report, results, sandbox
+
+
+class SubmissionError(Exception):
+    """The submission cannot be graded as given (its message says what to do)."""
+
+
+def find_submission(path: Path, assignment_id: str) -> Path | None:
+    """The student's module: ``path`` itself, or ``<id>.py`` inside a folder."""
+    path = Path(path)
+    if path.is_file():
+        return path
+    candidate = path / f"{assignment_id}.py"
+    return candidate if candidate.is_file() else None
+
+
+def grading_device(a: assignments.Assignment) -> str:
+    if not a.gpu:
+        return "cpu"
+    try:
+        import torch
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except ImportError:
+        return "cpu"
+
+
+def grade_submission(assignment_id: str, submission: Path, student_id: str = "student",
+                     *, include_hidden: bool = True, isolation_level: str | None = None,
+                     quiet: bool = True) -> dict:
+    """Grade one submission in this process and return its results.json dict.
+
+    Call it once per process (``ulp check``, ``ulp run-autograder``, the batch's children).
+    """
+    from autograder.plugin import HIDDEN_FEEDBACK, GradingPlugin
+    import pytest
+
+    started = time.monotonic()
+    a = assignments.load(assignment_id)
+    isolation = sandbox.choose(isolation_level)
+    device = grading_device(a)
+    file = find_submission(Path(submission), assignment_id)
+    messages = []
+    if file is None:
+        missing = Path(submission) / f"{assignment_id}.py"
+        messages.append(f"No {assignment_id}.py was found in the submission ({submission}): "
+                        f"submit your module as a file named {assignment_id}.py.")
+        file = missing
+    plugin = GradingPlugin(a, file, student_id, isolation, device)
+    if not file.exists():
+        plugin.worker.import_error = {"type": "MissingFile", "bases": [], "frames": [],
+                                      "message": messages[0]}
+    seed = a.seed(student_id)
+    args = [str(d) for d in a.test_files(include_hidden)] + [
+        "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
+        "--rootdir", str(a.folder), "--confcutdir", str(a.folder), "-c", os.devnull,
+        f"--hypothesis-seed={seed}", "-q", "--no-header", "--tb=no", "-W", "ignore",
+    ]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+        code = pytest.main(args, plugins=[plugin])
+    if plugin.author_errors or code not in (0, 1):
+        raise assignments.AssignmentError(
+            f"the tests of {assignment_id} did not run (pytest exit {int(code)}): "
+            + "; ".join(plugin.author_errors) + "\n" + sink.getvalue()[-4000:])
+    if plugin.worker.import_error is not None and file.exists():
+        messages.append(plugin.worker.describe_import_error())
+    outcomes = list(plugin.outcomes.values())
+    return results.build(
+        assignment_id=assignment_id, student_id=student_id, outcomes=outcomes,
+        submission_bytes=file.read_bytes() if file.exists() else None, seed=seed,
+        isolation=isolation.as_dict(), device=device, elapsed=time.monotonic() - started,
+        tests_hash=a.tests_hash(), messages=messages, not_graded=plugin.not_graded,
+        events=plugin.worker.events, student_output=bytes(plugin.worker.output),
+        hidden_feedback=HIDDEN_FEEDBACK)
+
+
+def write_outputs(res: dict, out_dir: Path) -> None:
+    """results.json plus the two reports (HTML for a browser, Markdown for a terminal)."""
+    out_dir = Path(out_dir)
+    results.write(res, out_dir / "results.json")
+    (out_dir / "report.html").write_text(report.render_html(res))
+    (out_dir / "report.md").write_text(report.render_markdown(res))
+
+
+# --------------------------------------------------------------------------- one per process
+
+def _child_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.grading")
+    parser.add_argument("assignment")
+    parser.add_argument("submission", type=Path)
+    parser.add_argument("--student-id", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--public-only", action="store_true")
+    parser.add_argument("--isolation")
+    ns = parser.parse_args(argv)
+    res = grade_submission(ns.assignment, ns.submission, ns.student_id,
+                           include_hidden=not ns.public_only, isolation_level=ns.isolation)
+    write_outputs(res, ns.out)
+    return 0
+
+
+@dataclass
+class Job:
+    student_id: str
+    submission: Path
+    out_dir: Path
+
+
+def grade_in_subprocess(assignment_id: str, job: Job, *, public_only: bool = False,
+                        isolation_level: str | None = None, timeout: float | None = None) -> dict:
+    """Grade in a fresh grader process; a grader that fails yields a zero with the reason."""
+    a = assignments.load(assignment_id)
+    cmd = [sys.executable, "-m", "autograder.grading", assignment_id, str(job.submission),
+           "--student-id", job.student_id, "--out", str(job.out_dir)]
+    cmd += ["--public-only"] if public_only else []
+    cmd += ["--isolation", isolation_level] if isolation_level else []
+    env = dict(os.environ, ULP_COURSE_DIR=str(a.root))
+    results_file = job.out_dir / "results.json"
+    results_file.unlink(missing_ok=True)
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                              timeout=timeout or a.limits.submission_timeout_s)
+        problem = None if proc.returncode == 0 else (proc.stderr or proc.stdout)[-3000:]
+    except subprocess.TimeoutExpired:
+        problem = f"grading took longer than {timeout or a.limits.submission_timeout_s:g} s"
+    if problem is None and results_file.exists():
+        return json.loads(results_file.read_text())
+    res = grader_failure(a, job.student_id, problem or "no results were written",
+                         time.monotonic() - started)
+    write_outputs(res, job.out_dir)
+    return res
+
+
+def grader_failure(a: assignments.Assignment, student_id: str, problem: str, elapsed: float) -> dict:
+    """A zero for a submission the grader could not finish, with the reason for staff."""
+    return {
+        "score": 0.0, "execution_time": round(elapsed, 3), "output":
+        f"{a.id}: the grader could not finish grading this submission. Course staff have the "
+        "details; resubmitting the same code will not change this.",
+        "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
+        "tests": [],
+        "extra_data": {"ulp": {"assignment": a.id, "student_id": student_id, "max_score": 0.0,
+                               "flags": ["grader failure"], "grader_error": problem}},
+    }
+
+
+def discover(submissions: Path, assignment_id: str) -> list[tuple[str, Path]]:
+    """(student id, folder) for each student folder; a single file grades as one student."""
+    submissions = Path(submissions)
+    if submissions.is_file():
+        return [(submissions.stem, submissions)]
+    if not submissions.is_dir():
+        raise SubmissionError(f"{submissions} is not a folder of submissions: give a folder "
+                              "with one sub-folder per student, named by the student id")
+    return [(p.name, p) for p in sorted(submissions.iterdir())
+            if p.is_dir() and not p.name.startswith(".")]
+
+
+def grade_class(assignment_id: str, submissions: Path, out: Path, *, workers: int = 0,
+                isolation_level: str | None = None, progress=None) -> list[dict]:
+    """Grade every student folder in parallel; write results, reports and grades.csv."""
+    students = discover(submissions, assignment_id)
+    workers = workers or max(1, os.cpu_count() or 1)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(grade_in_subprocess, assignment_id,
+                               Job(sid, folder, out / sid), isolation_level=isolation_level): sid
+                   for sid, folder in students}
+        for future in as_completed(futures):
+            sid = futures[future]
+            rows[sid] = future.result()
+            if progress:
+                progress(sid, rows[sid])
+    ordered = [rows[sid] for sid, _ in students]
+    write_grades_csv(out / "grades.csv", [(sid, rows[sid]) for sid, _ in students])
+    return ordered
+
+
+def write_grades_csv(path: Path, graded: list[tuple[str, dict]]) -> None:
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "score", "max_score", "failed_tests", "flags"])
+        for sid, res in graded:
+            s = results.summary_of(res)
+            w.writerow([sid, f"{s['score']:g}", f"{s['max_score']:g}", ";".join(s["failed"]),
+                        ";".join(s["flags"])])
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1:]))

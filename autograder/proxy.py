@@ -1,0 +1,325 @@
+"""The grader's handle on the worker: ``sub.encode_fp32(x)`` becomes a message and an answer.
+
+:class:`Worker` owns one sandboxed process: it starts it on demand, enforces the per-call
+wall-clock timeout, reads only data back, and after a crash, a timeout or garbage kills it and
+starts a fresh one for the next call. :class:`StudentModule` is the ``sub`` fixture: attribute
+access returns callables that turn each outcome into a value or an exception from
+:mod:`autograder.testing`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from autograder import protocol, sandbox
+from autograder.forbidden import Report as ForbiddenReport
+from autograder.testing import (BadAnswer, ForbiddenUse, ImportFailed, MissingName,
+                                NotImplementedByStudent, WorkerCrashed, WorkerTimeout,
+                                student_exception)
+
+OUTPUT_KEEP = 64 * 1024
+MAX_RESTARTS = 25
+
+
+def _short_repr(value, limit: int = 300) -> str:
+    try:
+        import numpy as np
+        if isinstance(value, np.ndarray):
+            text = f"array(shape={value.shape}, dtype={value.dtype}, {np.array2string(value, threshold=8)})"
+        elif type(value).__module__.startswith("torch"):
+            text = f"tensor(shape={tuple(value.shape)}, dtype={value.dtype})"
+        else:
+            text = repr(value)
+    except Exception:  # noqa: BLE001
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def format_call(name: str, args, kwargs) -> str:
+    parts = [_short_repr(a) for a in args] + [f"{k}={_short_repr(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def describe_frames(info: dict, filename: str) -> str:
+    lines = [f"  {filename}, line {f['line']}, in {f['function']}: {f['code']}"
+             for f in info.get("frames", [])]
+    return "\n".join(lines)
+
+
+class Worker:
+    """One sandboxed worker process for one submission, restarted after failures."""
+
+    def __init__(self, submission_file: Path, module_name: str, limits: sandbox.Limits,
+                 isolation: sandbox.Isolation, runtime_forbidden: list[str] = (),
+                 guard_tensors: bool = False, gpu: bool = False):
+        self.submission_file = Path(submission_file)
+        self.module_name = module_name
+        self.limits = limits
+        self.isolation = isolation
+        self.gpu = gpu
+        self.config = {"rlimits": limits.rlimits(), "runtime_forbidden": list(runtime_forbidden),
+                       "guard_tensors": guard_tensors, "tensor_device": "cuda" if gpu else None}
+        self.proc: subprocess.Popen | None = None
+        self.workdir: Path | None = None
+        self.output_file = None
+        self.functions: list[str] = []
+        self.import_error: dict | None = None
+        self.starts = 0
+        self.events: list[str] = []  # what an instructor should know: crashes, timeouts, limits
+        self.output = bytearray()
+
+    # ------------------------------------------------------------------ lifecycle
+    def _start(self) -> None:
+        if self.starts >= MAX_RESTARTS:
+            raise WorkerCrashed(f"the worker was restarted {MAX_RESTARTS} times for this "
+                                "submission; no more calls are made")
+        self.starts += 1
+        self.workdir = Path(tempfile.mkdtemp(prefix="ulp-worker-"))
+        copy = self.workdir / "submission"
+        copy.mkdir()
+        shutil.copy2(self.submission_file, copy / f"{self.module_name}.py")
+        if "uid nobody" in self.isolation.layers:
+            for p in (copy, copy / f"{self.module_name}.py"):
+                os.chown(p, *sandbox.NOBODY)
+        self.output_file = tempfile.TemporaryFile(dir=self.workdir)
+        argv, env, config = sandbox.worker_command(self.isolation, copy, self.module_name,
+                                                   self.config, gpu=self.gpu)
+        self.proc = subprocess.Popen(
+            argv + [json.dumps(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self.output_file, env=env, cwd=copy, start_new_session=True)
+        try:
+            message = protocol.read_message(self.proc.stdout.fileno(),
+                                            timeout=self.limits.import_timeout_s,
+                                            max_bytes=self._max_bytes())
+        except protocol.ChannelTimeout:
+            self._kill("import timeout")
+            self.import_error = {"type": "Timeout", "bases": [], "frames": [],
+                                 "message": f"importing the module took longer than "
+                                            f"{self.limits.import_timeout_s:g} s"}
+            return
+        except protocol.ProtocolError as e:
+            code = self._kill("exit at import")
+            self.import_error = {"type": "Exit", "bases": [], "frames": [],
+                                 "message": f"the module ended the process while being imported "
+                                            f"({_exit_words(code)}; {e})"}
+            return
+        if isinstance(message, tuple) and message and message[0] == "ready":
+            self.functions = list(message[1].get("functions", []))
+        elif isinstance(message, tuple) and message and message[0] == "import_error":
+            self.import_error = message[1]
+            self._kill(None)
+        else:
+            self._kill("garbage at import")
+            self.import_error = {"type": "Garbage", "bases": [], "frames": [],
+                                 "message": "the worker sent something that is not a greeting"}
+
+    def _max_bytes(self) -> int:
+        return self.limits.max_message_mb * 2**20
+
+    def _kill(self, event: str | None) -> int | None:
+        if event:
+            self.events.append(event)
+        proc, self.proc = self.proc, None
+        code = None
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        self._collect_output()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+        return code
+
+    def _collect_output(self) -> None:
+        if self.output_file is None:
+            return
+        try:
+            self.output_file.seek(0)
+            room = OUTPUT_KEEP - len(self.output)
+            data = self.output_file.read(room + 1) if room > 0 else b""
+            self.output += data[:max(room, 0)]
+            if len(data) > room:
+                self.events.append("output truncated")
+            self.output_file.close()
+        except (OSError, ValueError):
+            pass
+        self.output_file = None
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                protocol.write_message(self.proc.stdin.fileno(), ("exit",))
+                self.proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired, protocol.ProtocolError):
+                pass
+        self._kill(None)
+
+    # ------------------------------------------------------------------ calls
+    def ensure_started(self) -> None:
+        if self.proc is None and self.import_error is None:
+            self._start()
+        if self.import_error is not None:
+            raise ImportFailed(self.describe_import_error())
+
+    def describe_import_error(self) -> str:
+        e = self.import_error
+        where = describe_frames(e, self.submission_file.name)
+        text = (f"{self.submission_file.name} could not be imported: {e['type']}: {e['message']}"
+                + (f"\n{where}" if where else ""))
+        return text + "\nFix the module so that `import " + self.module_name + "` works, then " \
+                      "run the public tests locally with `ulp check`."
+
+    def request(self, message: tuple, timeout: float, what: str):
+        """Send one request and return the reply; failures raise a GradingAbort and restart."""
+        self.ensure_started()
+        try:
+            protocol.write_message(self.proc.stdin.fileno(), message)
+            reply = protocol.read_message(self.proc.stdout.fileno(), timeout=timeout,
+                                          max_bytes=self._max_bytes())
+        except protocol.ChannelTimeout:
+            self._kill("timeout")
+            raise WorkerTimeout(f"{what} did not return within {timeout:g} s (an endless loop, "
+                                "or far too slow); the call was stopped") from None
+        except (BrokenPipeError, protocol.ChannelClosed):
+            code = self._kill("crash")
+            raise WorkerCrashed(f"the process running your code ended during {what} "
+                                f"({_exit_words(code)}). A function must return its answer; "
+                                "it must not exit, and must stay within the limits "
+                                f"({self.limits.memory_mb} MiB of memory, "
+                                f"{self.limits.cpu_s} CPU seconds).") from None
+        except protocol.ProtocolError as e:
+            self._kill("garbage answer")
+            raise BadAnswer(f"{what} sent back something that is not a valid answer ({e})") from None
+        if not isinstance(reply, tuple) or not reply or not isinstance(reply[0], str):
+            self._kill("garbage answer")
+            raise BadAnswer(f"{what} sent back something that is not a valid answer")
+        return reply
+
+
+def _exit_words(code: int | None) -> str:
+    if code is None:
+        return "it did not say why"
+    if code < 0:
+        try:
+            return f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+class StudentModule:
+    """The ``sub`` fixture: the student's module, as seen from the grader."""
+
+    def __init__(self, worker: Worker, functions: list[str], attributes: list[str],
+                 forbidden: ForbiddenReport | None = None, forbidden_why: str = "",
+                 assignment: str = ""):
+        self._worker = worker
+        self._functions = list(functions)
+        self._attributes = list(attributes)
+        self._forbidden = forbidden
+        self._why = forbidden_why
+        self._assignment = assignment
+        self._test_started = time.monotonic()
+        self._test_budget = worker.limits.test_timeout_s
+        self.called: set[str] = set()
+
+    def begin_test(self) -> None:
+        """Called by the plugin before each test: resets the per-test time budget."""
+        self._test_started = time.monotonic()
+        self.called = set()
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._functions:
+            return lambda *args, **kwargs: self._call(name, args, kwargs)
+        if name in self._attributes:
+            return self._getattr(name)
+        raise AttributeError(f"the grader asked for {name!r}, which is not in the assignment's "
+                             "functions or attributes (assignment.toml)")
+
+    def _filename(self) -> str:
+        return self._worker.submission_file.name
+
+    def _check_forbidden(self, name: str, runtime_hits=()) -> None:
+        findings = self._forbidden.tainting(name) if self._forbidden else []
+        if not findings and not runtime_hits:
+            return
+        uses = [f.describe() for f in findings] + [f"`{h}` (called at run time)" for h in runtime_hits]
+        raise ForbiddenUse(f"{name} uses what {self._assignment} forbids: {', '.join(uses)} in "
+                           f"{self._filename()}. {self._why}".strip())
+
+    def _time_left(self, what: str) -> float:
+        left = self._test_budget - (time.monotonic() - self._test_started)
+        if left <= 0:
+            raise WorkerTimeout(f"this test's calls took more than {self._test_budget:g} s in "
+                                f"all (the last was {what}); your code is far too slow")
+        return left
+
+    def _getattr(self, name: str):
+        reply = self._worker.request(("getattr", name), self._time_left(name), name)
+        if reply[0] == "missing":
+            raise MissingName(f"{self._filename()} defines no `{name}`: the assignment asks for it")
+        if reply[0] == "unsendable":
+            raise BadAnswer(f"`{name}` is not plain data: {reply[1]}")
+        return reply[1]
+
+    def _call(self, name: str, args: tuple, kwargs: dict):
+        self.called.add(name)
+        worker = self._worker
+        worker.ensure_started()
+        if name not in worker.functions:
+            raise MissingName(f"{self._filename()} defines no function `{name}`: write it with "
+                              "the signature the assignment gives")
+        self._check_forbidden(name)
+        what = format_call(name, args, kwargs)
+        timeout = min(worker.limits.call_timeout_s, self._time_left(what))
+        reply = worker.request(("call", name, list(args), dict(kwargs)), timeout, what)
+        kind, meta = reply[0], (reply[-1] if isinstance(reply[-1], dict) else {})
+        self._check_forbidden(name, meta.get("forbidden", []) if isinstance(meta, dict) else [])
+        if meta.get("out_of_bounds_writes"):
+            raise BadAnswer(f"{what} wrote outside its tensors (into the guard zone around "
+                            f"argument tensor #{meta['out_of_bounds_writes'][0] + 1}): a store "
+                            "without a mask?")
+        if kind == "return":
+            return reply[1]
+        if kind == "raise":
+            return self._raise(name, what, reply[1])
+        if kind == "missing":
+            raise MissingName(f"{self._filename()} defines no function `{name}`")
+        if kind == "unsendable":
+            raise BadAnswer(f"{what} returned a value that is not plain data: {reply[1]}")
+        worker._kill("garbage answer")
+        raise BadAnswer(f"{what} sent back an answer the grader does not understand")
+
+    def _raise(self, name: str, what: str, info):
+        if not isinstance(info, dict):
+            raise BadAnswer(f"{what} raised an exception the grader cannot read")
+        where = describe_frames(info, self._filename())
+        etype = info.get("type", "?")
+        if "NotImplementedError" in info.get("bases", []):
+            raise NotImplementedByStudent(f"{name} is not implemented yet (it raises "
+                                          "NotImplementedError): write it, then run `ulp check`")
+        message = f"{what} raised {etype}: {info.get('message', '')}" + (f"\n{where}" if where else "")
+        if not any(b == "Exception" for b in info.get("bases", [])):
+            raise WorkerCrashed(f"{what} raised {etype}, which stops a program: a function must "
+                                f"return its answer, not exit{chr(10) + where if where else ''}")
+        raise student_exception(info, message)

@@ -1,0 +1,214 @@
+"""How a worker is started: the strongest isolation this host allows, and a record of it.
+
+Levels, strongest first (each is recorded in every result, so an instructor sees what held):
+
+- ``bwrap``: bubblewrap. New mount, network, PID, IPC and UTS namespaces; the worker sees the
+  system directories and the Python installation read-only, its own copy of the submission
+  at ``/submission``, a private ``/tmp`` and nothing else (not the project, not the
+  reference, not the results path). Root drops to ``nobody`` inside.
+- ``unshare``: no bubblewrap, but a new network namespace (no network) and, as root, the
+  drop to ``nobody``. Files readable by ``nobody`` stay readable.
+- ``uid``: only the drop to ``nobody`` and resource limits.
+- ``rlimits``: not root and no namespaces: resource limits only. Results carry a warning.
+
+All levels get resource limits, a scrubbed environment and a per-call wall-clock timeout.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import site
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import autograder
+
+NOBODY = (65534, 65534)
+SANDBOX_SUBMISSION = "/submission"
+SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives"]
+
+
+@dataclass
+class Limits:
+    """Resource limits of one worker (the assignment's [limits] table)."""
+
+    call_timeout_s: float = 10.0
+    test_timeout_s: float = 60.0
+    import_timeout_s: float = 60.0
+    submission_timeout_s: float = 900.0
+    memory_mb: int = 4096
+    cpu_s: int = 600
+    processes: int = 512
+    open_files: int = 256
+    file_size_mb: int = 64
+    max_message_mb: int = 256
+    max_examples: int = 100
+
+    def rlimits(self) -> dict[str, int]:
+        return {
+            "RLIMIT_AS": self.memory_mb * 2**20,
+            "RLIMIT_CPU": self.cpu_s,
+            "RLIMIT_NPROC": self.processes,
+            "RLIMIT_NOFILE": self.open_files,
+            "RLIMIT_FSIZE": self.file_size_mb * 2**20,
+            "RLIMIT_CORE": 0,
+        }
+
+
+@dataclass
+class Isolation:
+    """What isolation a worker actually got: recorded in results.json's extra_data."""
+
+    level: str
+    layers: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "layers": self.layers, "warnings": self.warnings}
+
+
+@functools.lru_cache(maxsize=None)
+def _bwrap_works() -> bool:
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False
+    probe = [bwrap, "--ro-bind", "/", "/", "--unshare-net", "--die-with-parent", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def _unshare_works() -> bool:
+    unshare = shutil.which("unshare")
+    if not unshare:
+        return False
+    args = [unshare, "--net"] + ([] if os.geteuid() == 0 else ["--map-root-user"]) + ["true"]
+    try:
+        return subprocess.run(args, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _world_traversable(path: str) -> bool:
+    """Whether ``nobody`` could reach ``path`` (every ancestor has o+x)."""
+    p = Path(path).resolve()
+    for part in [p, *p.parents]:
+        try:
+            if not os.stat(part).st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def choose(preferred: str | None = None) -> Isolation:
+    """The strongest level available (or ``preferred``, for tests of the weaker levels)."""
+    root = os.geteuid() == 0
+    if preferred in (None, "bwrap") and _bwrap_works():
+        return Isolation("bwrap", ["mount namespace (only the submission copy is visible)",
+                                   "network namespace (no network)", "pid namespace",
+                                   "uid nobody" if root else "user namespace", "rlimits"])
+    python_ok = _world_traversable(sys.base_prefix) and _world_traversable(sys.prefix)
+    warn = [] if python_ok or not root else [
+        f"Python ({sys.prefix}) is not readable by nobody, so the worker keeps root's uid"]
+    drop = ["uid nobody"] if root and python_ok else []
+    if preferred in (None, "bwrap", "unshare") and _unshare_works():
+        return Isolation("unshare", ["network namespace (no network)", *drop, "rlimits"],
+                         warn + ["bubblewrap is not installed: files readable by the worker's "
+                                 "user are visible to student code"])
+    if drop and preferred != "rlimits":
+        return Isolation("uid", [*drop, "rlimits"],
+                         warn + ["no namespaces: student code can reach the network"])
+    return Isolation("rlimits", ["rlimits"], warn + [
+        "WEAKEST ISOLATION: no namespaces and no uid drop; student code runs as the grader's "
+        "user. Install bubblewrap (apt-get install bubblewrap) to grade untrusted code."])
+
+
+def worker_command(isolation: Isolation, submission_copy: Path, module_name: str,
+                   config: dict, gpu: bool = False) -> tuple[list[str], dict, dict]:
+    """argv, environment and the worker's JSON config for one worker at ``isolation``."""
+    config = dict(config)
+    python = sys.executable
+    if isolation.level == "bwrap":
+        config["module_path"] = f"{SANDBOX_SUBMISSION}/{module_name}.py"
+        prefix = _bwrap_args(submission_copy, gpu)
+    else:
+        config["module_path"] = str(submission_copy / f"{module_name}.py")
+        prefix = ["unshare", "--net"] if isolation.level == "unshare" else []
+        if isolation.level == "unshare" and os.geteuid() != 0:
+            prefix.append("--map-root-user")
+    config["module_name"] = module_name
+    if "uid nobody" in isolation.layers:
+        config["drop_to"] = list(NOBODY)
+    env = _scrubbed_env(gpu, home=SANDBOX_SUBMISSION if isolation.level == "bwrap" else str(submission_copy))
+    argv = prefix + [python, "-I", "-X", "faulthandler", "-m", "autograder.worker"]
+    return argv, env, config
+
+
+def _bwrap_args(submission_copy: Path, gpu: bool) -> list[str]:
+    args = ["bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if os.geteuid() != 0:
+        args.append("--unshare-user")
+    made: set[str] = set()
+    for path in _readable_paths():
+        for parent in reversed(Path(path).parents):
+            p = str(parent)
+            if p != "/" and p not in made:
+                args += ["--perms", "0755", "--dir", p]  # bwrap would make them 0700
+                made.add(p)
+        args += ["--ro-bind", path, path]
+        made.add(path)
+    for d in SYSTEM_DIRS:  # merged-/usr systems: /bin, /lib... are links into /usr
+        if os.path.islink(d):
+            args += ["--symlink", os.readlink(d), d]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+             "--bind", str(submission_copy), SANDBOX_SUBMISSION, "--chdir", SANDBOX_SUBMISSION]
+    if gpu:
+        for dev in sorted(Path("/dev").glob("nvidia*")):
+            args += ["--dev-bind", str(dev), str(dev)]
+        args += ["--ro-bind-try", "/sys", "/sys", "--ro-bind-try", "/proc/driver/nvidia",
+                 "/proc/driver/nvidia"]
+    return args
+
+
+def _readable_paths() -> list[str]:
+    """System directories, the Python installation, site-packages and the engine's package."""
+    paths = [d for d in SYSTEM_DIRS if os.path.isdir(d) and not os.path.islink(d)]
+    paths += ["/etc/ld.so.cache"] if os.path.exists("/etc/ld.so.cache") else []
+    candidates = [sys.base_prefix, sys.prefix, *site.getsitepackages(),
+                  str(Path(autograder.__file__).resolve().parent)]
+    for c in candidates:
+        c = str(Path(c).resolve())
+        if os.path.exists(c) and not any(c == p or c.startswith(p + "/") for p in paths):
+            paths.append(c)
+    # A venv's bin/python is a symlink into the base installation: keep links resolvable.
+    return sorted(set(paths), key=len)
+
+
+def _scrubbed_env(gpu: bool, home: str) -> dict:
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "TRITON_CACHE_DIR": f"{home}/.cache/triton",
+        "MPLCONFIGDIR": f"{home}/.cache/matplotlib",
+    }
+    if gpu:
+        for key in ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
+            if key in os.environ:
+                env[key] = os.environ[key]
+    else:
+        env["TRITON_INTERPRET"] = "1"
+    return env

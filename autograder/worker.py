@@ -1,0 +1,242 @@
+"""The worker: the only process that runs student code.
+
+It is started by :mod:`autograder.sandbox` (inside bubblewrap where available), sets its resource
+limits, drops root, imports the student's module and then answers calls read from the channel,
+one at a time. Everything it sends is plain data (:mod:`autograder.protocol`); the grader trusts
+none of it. This module imports nothing of the grader's beyond the protocol, and is given
+nothing secret: its configuration is the JSON argument below.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+
+from autograder import protocol
+
+MAX_TEXT = 2000
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    channel_in, channel_out = _take_channel()
+    _apply_limits(config.get("rlimits", {}))
+    if config.get("drop_to") and os.geteuid() == 0:
+        uid, gid = config["drop_to"]
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing
+    recorder = _RuntimeRecorder(config.get("runtime_forbidden", []))
+    module, error = _import_student(config["module_path"], config["module_name"])
+    if error is not None:
+        protocol.write_message(channel_out, ("import_error", error))
+        return
+    functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
+    protocol.write_message(channel_out, ("ready", {"functions": functions}))
+    serve(module, channel_in, channel_out, recorder, config)
+
+
+def _take_channel() -> tuple[int, int]:
+    """Move the channel off stdin/stdout, so that prints from student code cannot corrupt it."""
+    channel_in, channel_out = os.dup(0), os.dup(1)  # dup'd fds are not inherited by children
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)  # student prints go where stderr goes: a size-limited capture file
+    os.close(devnull)
+    sys.stdin = open(os.devnull)
+    sys.stdout = os.fdopen(1, "w", buffering=1, closefd=False)
+    return channel_in, channel_out
+
+
+def _apply_limits(rlimits: dict) -> None:
+    for name, value in rlimits.items():
+        which = getattr(resource, name)
+        soft, hard = resource.getrlimit(which)
+        new = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (new, new))
+
+
+def _import_student(path: str, name: str):
+    sys.path.insert(0, os.path.dirname(path))
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module, None
+    except BaseException as e:  # noqa: BLE001 - whatever the import does, report it as data
+        return None, _describe_exception(e, path)
+
+
+def serve(module, channel_in: int, channel_out: int, recorder, config: dict) -> None:
+    guard = _TensorGuard() if config.get("guard_tensors") else None
+    device = config.get("tensor_device")
+    while True:
+        request = protocol.read_message(channel_in, tensor_device=device)
+        kind = request[0]
+        if kind == "exit":
+            return
+        if kind == "getattr":
+            name = request[1]
+            if not hasattr(module, name):
+                reply = ("missing", name)
+            else:
+                reply = ("return", getattr(module, name), {})
+            _send(channel_out, reply)
+            continue
+        _, name, args, kwargs = request
+        fn = getattr(module, name, None)
+        if not callable(fn):
+            _send(channel_out, ("missing", name))
+            continue
+        if guard is not None:
+            args, kwargs = guard.wrap(args), guard.wrap(kwargs)
+        recorder.start()
+        started = time.perf_counter()
+        try:
+            value = fn(*args, **kwargs)
+            reply = ["return", value]
+        except BaseException as e:  # noqa: BLE001
+            reply = ["raise", _describe_exception(e, config["module_path"])]
+        meta = {"seconds": time.perf_counter() - started, "forbidden": recorder.stop()}
+        if guard is not None:
+            meta["out_of_bounds_writes"] = guard.check()
+        _flush_output()
+        _send(channel_out, (*reply, meta))
+
+
+def _send(channel_out: int, reply) -> None:
+    try:
+        protocol.write_message(channel_out, reply)
+    except protocol.ProtocolError as e:
+        protocol.write_message(channel_out, ("unsendable", str(e), reply[-1] if reply[0] != "missing" else {}))
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a full disk or a closed stream is the student's
+            pass
+
+
+def _safe_text(fn) -> str:
+    try:
+        text = str(fn())
+    except BaseException:  # noqa: BLE001
+        text = "<the message could not be turned into text>"
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …(cut)"
+
+
+def _describe_exception(e: BaseException, student_path: str) -> dict:
+    """The exception as data: class names (for mapping to built-ins), message, student frames."""
+    bases = [c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins"]
+    frames = []
+    try:
+        for fs in traceback.extract_tb(e.__traceback__):
+            if os.path.abspath(fs.filename) == os.path.abspath(student_path):
+                frames.append({"line": fs.lineno, "function": fs.name, "code": (fs.line or "")[:200]})
+    except Exception:  # noqa: BLE001
+        pass
+    if isinstance(e, SyntaxError) and os.path.abspath(e.filename or "") == os.path.abspath(student_path):
+        frames.append({"line": e.lineno, "function": "<module>", "code": (e.text or "").strip()[:200]})
+    return {"type": _safe_text(lambda: type(e).__name__), "bases": bases,
+            "message": _safe_text(lambda: e), "frames": frames[-5:]}
+
+
+class _RuntimeRecorder:
+    """Wraps forbidden callables (``math.fsum``, ``torch.Tensor.__matmul__``) to record their use.
+
+    A determined student can unwrap them; the static check is the first line. This one catches
+    what the static check cannot see (``getattr(math, "f" + "sum")``).
+    """
+
+    def __init__(self, names: list[str]):
+        self.hits: list[str] = []
+        self.recording = False
+        for dotted in names:
+            self._wrap(dotted)
+
+    def _wrap(self, dotted: str) -> None:
+        parts = dotted.split(".")
+        owner = None
+        for i in range(len(parts) - 1, 0, -1):
+            try:
+                owner = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            for attr in parts[i:-1]:
+                owner = getattr(owner, attr, None)
+            break
+        original = getattr(owner, parts[-1], None) if owner is not None else None
+        if original is None:
+            return
+        recorder = self
+
+        def wrapper(*args, **kwargs):
+            if recorder.recording:
+                recorder.hits.append(dotted)
+            return original(*args, **kwargs)
+
+        try:
+            setattr(owner, parts[-1], wrapper)
+        except (TypeError, AttributeError):
+            pass  # a C type that refuses new attributes: the static check covers it
+
+    def start(self) -> None:
+        self.hits = []
+        self.recording = True
+
+    def stop(self) -> list[str]:
+        self.recording = False
+        return sorted(set(self.hits))
+
+
+class _TensorGuard:
+    """Places floating tensor arguments inside NaN guard zones to catch unmasked accesses.
+
+    The Triton interpreter does not fault on out-of-bounds pointers. An unmasked load past the
+    end of an argument reads NaN (and poisons the output); an unmasked store lands in a guard
+    zone, which :meth:`check` finds after the call.
+    """
+
+    def __init__(self):
+        self.guarded = []
+
+    def wrap(self, value):
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return value
+        if isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel():
+            n = value.numel()
+            pad = max(n, 1 << 16)
+            buffer = torch.full((pad + n + pad,), float("nan"), dtype=value.dtype, device=value.device)
+            inner = buffer[pad:pad + n].view(value.shape)
+            inner.copy_(value)
+            self.guarded.append((buffer, pad, n))
+            return inner
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.wrap(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self.wrap(v) for k, v in value.items()}
+        return value
+
+    def check(self) -> list[int]:
+        bad = []
+        for i, (buffer, pad, n) in enumerate(self.guarded):
+            zones = (buffer[:pad], buffer[pad + n:])
+            if any(not bool(z.isnan().all()) for z in zones):
+                bad.append(i)
+        self.guarded = []
+        return bad
+
+
+if __name__ == "__main__":
+    main()
