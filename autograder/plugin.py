@@ -3,7 +3,7 @@
 Registered by :mod:`autograder.grading` for one submission per pytest session (like pytest's
 ``junitxml``: fed by the report hooks, its results kept on the plugin). It provides the
 fixtures of docs/authoring.md (``sub``, ``ref``, ``variant``, ``student_id``, ``device``), loads
-the hypothesis grading profile, and turns each test's outcome into a :class:`TestOutcome` whose
+the hypothesis grading profile, and turns each test's outcome into a :class:`Verdict` whose
 feedback a student can read: the assertion, the call that failed, and hypothesis's shrunk
 falsifying example. Only an explicit pass scores: skips, errors and crashes score zero.
 """
@@ -30,7 +30,7 @@ MAX_FEEDBACK = 4000
 
 
 @dataclass
-class TestOutcome:
+class Verdict:
     name: str
     nodeid: str
     points: float
@@ -50,10 +50,10 @@ class GradingPlugin:
         self.student_id = student_id
         self.isolation = isolation
         self.device = device
-        self.outcomes: dict[str, TestOutcome] = {}
+        self.outcomes: dict[str, Verdict] = {}
         self.not_graded: list[str] = []
         self.author_errors: list[str] = []
-        source = self.submission_file.read_text(errors="replace")
+        source = self.submission_file.read_text(errors="replace") if self.submission_file.exists() else ""
         self.forbidden_report = forbidden.check_source(source, assignment.forbidden)
         self.worker = Worker(self.submission_file, assignment.id, assignment.limits, isolation,
                              runtime_forbidden=assignment.forbidden.runtime,
@@ -107,7 +107,7 @@ class GradingPlugin:
             hidden = (item.get_closest_marker(HIDDEN_MARK) is not None
                       or self.assignment.hidden_tests in Path(str(item.fspath)).parents)
             doc = (getattr(item.obj, "__doc__", None) or "").strip().splitlines()
-            self.outcomes[item.nodeid] = TestOutcome(
+            self.outcomes[item.nodeid] = Verdict(
                 name=item.name, nodeid=item.nodeid, points=float(mark.args[0]), hidden=hidden,
                 description=doc[0] if doc else "")
             keep.append(item)

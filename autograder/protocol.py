@@ -136,7 +136,7 @@ def _encode_shape_and_data(dtype_str: str, shape, data: bytes, out: bytearray) -
 def _encode_ndarray(v, out: bytearray) -> None:
     arr = np.asarray(v)  # a subclass becomes a plain ndarray
     key = _dtype_str(arr.dtype)
-    arr = np.ascontiguousarray(arr, dtype=NUMPY_DTYPES[key])
+    arr = np.asarray(arr, dtype=NUMPY_DTYPES[key], order="C")  # keeps 0-d arrays 0-d
     out += b"a"
     _encode_shape_and_data(key, arr.shape, arr.tobytes(), out)
 

@@ -1,0 +1,148 @@
+"""The engine end to end on a toy course (tests/fixtures/toycourse): grading, isolation, and
+every way a submission can fail while the grader keeps going."""
+
+import json
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from autograder import grading, results, sandbox
+
+TOY = Path(__file__).parent / "fixtures" / "toycourse"
+
+
+@pytest.fixture(scope="module")
+def toy_env():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ULP_COURSE_DIR", str(TOY))
+    mp.setenv("ULP_COURSE_SECRET", "a secret that must not leak")
+    from autograder import assignment
+    assignment.load.cache_clear()
+    yield
+    mp.undo()
+    assignment.load.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A TCP listener on loopback: a sandboxed worker must not reach it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    hits = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+                hits.append(conn)
+            except OSError:
+                pass
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    yield server.getsockname()[1], hits
+    stop.set()
+    t.join()
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def graded(toy_env, listener, tmp_path_factory):
+    port, _ = listener
+    klass = tmp_path_factory.mktemp("class")
+    for sub in (TOY / "submissions").iterdir():
+        shutil.copytree(sub, klass / sub.name)
+    evil = (klass / "evil" / "toy.py").read_text()
+    evil = evil.replace('os.environ.get("ULP_TOY_REFERENCE", "/nonexistent")', repr(str(TOY / "reference" / "toy.py")))
+    evil = evil.replace('os.environ.get("ULP_TOY_PORT", "9")', repr(str(port)))
+    (klass / "evil" / "toy.py").write_text(evil)
+    out = tmp_path_factory.mktemp("out")
+    rows = grading.grade_class("toy", klass, out, workers=2)
+    return {sid: res for (sid, _), res in zip(grading.discover(klass, "toy"), rows)}, out
+
+
+def failed(res):
+    return sorted(t["name"] for t in res["tests"] if t["status"] == "failed")
+
+
+def test_every_result_follows_gradescope_schema_and_reports_exist(graded):
+    by_student, out = graded
+    for sid, res in by_student.items():
+        results.validate(res)
+        assert (out / sid / "report.html").read_text().count(sid) >= 1
+        assert (out / sid / "report.md").exists()
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert rows[0].startswith("student_id,score,max_score") and len(rows) == 1 + len(by_student)
+
+
+def test_correct_submission_scores_full(graded):
+    res = graded[0]["good"]
+    assert res["score"] == 6 and failed(res) == []
+
+
+def test_one_bug_loses_exactly_its_test_with_the_shrunk_input(graded):
+    res = graded[0]["bad"]
+    assert failed(res) == ["test_add"] and res["score"] == 4
+    out = next(t["output"] for t in res["tests"] if t["name"] == "test_add")
+    assert "add(1000, 0) = 1001, expected 1000" in out and "a=1000" in out and "sub=" not in out
+
+
+def test_stub_scores_only_what_needs_no_code(graded):
+    res = graded[0]["stub"]
+    assert "not implemented yet" in res["tests"][0]["output"]
+    assert failed(res) == ["test_add", "test_half", "test_half_rejects_odd"]
+
+
+def test_exit_at_import_scores_zero_with_a_message(graded):
+    res = graded[0]["exit"]
+    assert res["score"] == 0 and "could not be imported" in res["output"]
+    assert "exit at import" in res["extra_data"]["ulp"]["flags"]
+
+
+def test_endless_loop_fails_its_test_only_and_the_worker_restarts(graded):
+    res = graded[0]["loop"]
+    assert failed(res) == ["test_add"] and "did not return within 3 s" in res["tests"][0]["output"]
+    assert "timeout" in res["extra_data"]["ulp"]["flags"]
+
+
+def test_answers_that_lie_about_equality_fail(graded):
+    assert failed(graded[0]["eq"]) == ["test_add", "test_half", "test_half_rejects_odd"]
+
+
+def test_sandbox_hides_reference_secret_and_network(graded, listener):
+    res = graded[0]["evil"]
+    assert "test_add" not in failed(res), "the worker read the reference or the secret, or reached the network"
+    assert listener[1] == []
+    assert "`struct.unpack` (line 28, in half)" in next(t["output"] for t in res["tests"] if t["name"] == "test_half_rejects_odd")
+
+
+def test_isolation_is_recorded(graded):
+    iso = graded[0]["good"]["extra_data"]["ulp"]["isolation"]
+    assert iso["level"] == sandbox.choose().level
+    if shutil.which("bwrap"):
+        assert iso["level"] == "bwrap" and iso["warnings"] == []
+
+
+def test_regrade_gives_the_same_result(graded, toy_env, tmp_path):
+    again = grading.grade_in_subprocess("toy", grading.Job("bad", TOY / "submissions" / "bad", tmp_path))
+    assert [t["output"] for t in again["tests"]] == [t["output"] for t in graded[0]["bad"]["tests"]]
+
+
+@pytest.mark.parametrize("level", ["uid", "rlimits"])
+def test_weaker_isolation_levels_still_grade(toy_env, tmp_path, level):
+    res = grading.grade_in_subprocess("toy", grading.Job("good", TOY / "submissions" / "good", tmp_path),
+                                      isolation_level=level)
+    assert res["score"] == 6, json.dumps(res)[:2000]
+    assert res["extra_data"]["ulp"]["isolation"]["level"] in (level, "rlimits")
+
+
+def test_missing_file_and_folder_without_module(toy_env, tmp_path):
+    (tmp_path / "empty").mkdir()
+    res = grading.grade_in_subprocess("toy", grading.Job("empty", tmp_path / "empty", tmp_path / "o"))
+    assert res["score"] == 0 and "No toy.py was found" in res["output"]

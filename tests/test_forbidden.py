@@ -1,0 +1,62 @@
+"""The static check: aliases resolved, uses attributed to functions and their callers."""
+
+from autograder.forbidden import MODULE_LEVEL, Spec, check_source
+
+SPEC = Spec(modules=["struct", "numpy"], names=["math.fsum", "sum", "float.hex"],
+            attributes=["hex"], operators=["@"])
+
+
+def whats(source, fn):
+    return [f.what for f in check_source(source, SPEC).tainting(fn)]
+
+
+def test_aliases_are_resolved():
+    src = "import numpy as np\nfrom math import fsum as f\ndef a(x):\n    return np.add.reduce(x)\ndef b(x):\n    return f(x)\n"
+    assert whats(src, "a") == ["numpy.add.reduce"]
+    assert whats(src, "b") == ["math.fsum"]
+
+
+def test_helpers_taint_their_callers_but_not_others():
+    src = ("import struct\ndef _pack(x):\n    return struct.pack('<f', x)\n"
+           "def encode(x):\n    return _pack(x)\ndef decode(b):\n    return b + 1\n")
+    assert whats(src, "encode") == ["struct.pack"]
+    assert whats(src, "decode") == []
+
+
+def test_module_level_use_taints_every_function():
+    src = "import math\nF = math.fsum\ndef a(x):\n    return F(x)\ndef b(x):\n    return x\n"
+    assert whats(src, "b") == ["math.fsum"]
+    assert check_source(src, SPEC).findings[0].owner == MODULE_LEVEL
+
+
+def test_unused_import_is_not_a_use_but_import_inside_a_function_is():
+    assert whats("import struct\ndef a(x):\n    return x\n", "a") == []
+    assert whats("def a(x):\n    import struct\n    return x\n", "a") == ["import struct"]
+
+
+def test_shadowed_builtin_is_not_the_builtin():
+    assert whats("def a(x):\n    sum = 0\n    for v in x:\n        sum += v\n    return sum\n", "a") == []
+    assert whats("def a(x):\n    return sum(x)\n", "a") == ["sum"]
+
+
+def test_attributes_and_methods():
+    assert whats("def a(x):\n    return x.hex()\n", "a") == [".hex"]
+    assert whats("def a(x):\n    return float.hex(x)\n", "a") == [".hex", "float.hex"]
+
+
+def test_matmul_outside_kernels_only():
+    src = ("import triton\n@triton.jit\ndef kernel(a, b):\n    c = a @ b\n"
+           "def attention(q, k):\n    return q @ k\n")
+    assert whats(src, "kernel") == []
+    assert whats(src, "attention") == ["the @ operator"]
+
+
+def test_dynamic_evasion_is_forbidden_too():
+    assert whats("def a(x):\n    return __import__('struct').pack('<f', x)\n", "a") == ["__import__"]
+    assert whats("import importlib\ndef a(x):\n    return importlib.import_module('struct')\n", "a") == ["importlib.import_module"]
+    assert whats("def a(x):\n    return eval('x')\n", "a") == ["eval"]
+
+
+def test_unparsable_source_and_empty_spec_give_no_findings():
+    assert check_source("def (:", SPEC).findings == []
+    assert check_source("import struct\nstruct.pack('f', 1.0)\n", Spec()).findings == []
