@@ -132,8 +132,12 @@ def run_autograder(assignment_id, submission, results, student_id):
               help="Submissions graded in parallel.")
 @click.option("--backend", type=click.Choice(["local"]), default="local", show_default=True,
               help="Where grading runs: this machine's processes.")
-def grade(assignment_id, submissions, all_, out, workers, backend):
-    """Grade a class: SUBMISSIONS holds one folder per student (named by the student id)."""
+@click.option("--regrade", is_flag=True,
+              help="Grade everyone again, even where OUT holds a current grade.")
+def grade(assignment_id, submissions, all_, out, workers, backend, regrade):
+    """Grade a class: SUBMISSIONS holds one folder per student (named by the student id).
+
+    A batch that was interrupted resumes: current grades in OUT are kept, the rest are graded."""
     ids = _ids(assignment_id, all_)
     for aid in ids:
         target = out / aid if all_ else out
@@ -145,7 +149,8 @@ def grade(assignment_id, submissions, all_, out, workers, backend):
             def advance(sid, res):
                 bar.update(task, advance=1, description=f"{sid}: {res['score']:g}")
 
-            graded = grading.grade_class(aid, submissions, target, workers=workers, progress=advance)
+            graded = grading.grade_class(aid, submissions, target, workers=workers,
+                                         progress=advance, regrade=regrade)
         table = Table("student", "score", "failed tests", "flags", title=f"{aid} → {target}")
         for (sid, _), res in zip(students, graded):
             s = grading.results.summary_of(res)

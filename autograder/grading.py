@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
@@ -181,18 +182,49 @@ def discover(submissions: Path, assignment_id: str) -> list[tuple[str, Path]]:
             if p.is_dir() and not p.name.startswith(".")]
 
 
+def previous_grade(out_dir: Path, submission: Path, assignment_id: str, tests_hash: str) -> dict | None:
+    """The stored grade, if it is for this very submission and these very tests.
+
+    results.json is written atomically and last, so a grade that exists is complete: a batch
+    killed at any moment resumes without repeating it, and a changed submission or test suite
+    is graded again."""
+    try:
+        res = json.loads((Path(out_dir) / "results.json").read_text())
+        ulp = res["extra_data"]["ulp"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    file = find_submission(submission, assignment_id)
+    digest = hashlib.sha256(file.read_bytes()).hexdigest() if file else None
+    if "grader failure" in ulp.get("flags", []) or ulp.get("tests_hash") != tests_hash \
+            or ulp.get("submission_sha256") != digest:
+        return None
+    return res
+
+
 def grade_class(assignment_id: str, submissions: Path, out: Path, *, workers: int = 0,
-                isolation_level: str | None = None, progress=None) -> list[dict]:
-    """Grade every student folder in parallel; write results, reports and grades.csv."""
+                isolation_level: str | None = None, progress=None, regrade: bool = False) -> list[dict]:
+    """Grade every student folder in parallel; write results, reports and grades.csv.
+
+    Students whose stored grade is current are not graded again (unless ``regrade``)."""
     students = discover(submissions, assignment_id)
     workers = workers or max(1, os.cpu_count() or 1)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    tests_hash = assignments.load(assignment_id).tests_hash()
     rows: dict[str, dict] = {}
+    todo = []
+    for sid, folder in students:
+        done = None if regrade else previous_grade(out / sid, folder, assignment_id, tests_hash)
+        if done is None:
+            todo.append((sid, folder))
+        else:
+            rows[sid] = done
+            if progress:
+                progress(sid, done)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(grade_in_subprocess, assignment_id,
                                Job(sid, folder, out / sid), isolation_level=isolation_level): sid
-                   for sid, folder in students}
+                   for sid, folder in todo}
         for future in as_completed(futures):
             sid = futures[future]
             rows[sid] = future.result()

@@ -146,3 +146,34 @@ def test_missing_file_and_folder_without_module(toy_env, tmp_path):
     (tmp_path / "empty").mkdir()
     res = grading.grade_in_subprocess("toy", grading.Job("empty", tmp_path / "empty", tmp_path / "o"))
     assert res["score"] == 0 and "No toy.py was found" in res["output"]
+
+
+def test_killed_batch_resumes_without_losing_or_repeating_a_grade(toy_env, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    klass = tmp_path / "class"
+    for i in range(6):
+        shutil.copytree(TOY / "submissions" / ("good" if i % 2 else "bad"), klass / f"s{i}")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "autograder.cli", "grade", "toy", str(klass), "--out", str(out), "--workers", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*/results.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/results.json")}
+    assert 2 <= len(done_before) < 6
+    subprocess.run(cmd, check=True, capture_output=True)
+    after = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/results.json")}
+    assert set(after) == {f"s{i}" for i in range(6)}
+    assert all(after[s] == t for s, t in done_before.items()), "a finished grade was repeated"
+    scores = [json.loads((out / f"s{i}" / "results.json").read_text())["score"] for i in range(6)]
+    assert scores == [4, 6, 4, 6, 4, 6]
+    (klass / "s0" / "toy.py").write_text((TOY / "submissions" / "good" / "toy.py").read_text())
+    subprocess.run(cmd, check=True, capture_output=True)
+    assert json.loads((out / "s0" / "results.json").read_text())["score"] == 6, "a changed submission was not regraded"
