@@ -17,13 +17,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import assignment as assignments
-from autograder import report, results, sandbox
+from autograder import notebook, report, results, sandbox
 
 
 class SubmissionError(Exception):
@@ -31,12 +32,27 @@ class SubmissionError(Exception):
 
 
 def find_submission(path: Path, assignment_id: str) -> Path | None:
-    """The student's module: ``path`` itself, or ``<id>.py`` inside a folder."""
+    """The student's module: ``path`` itself, or ``<id>.py`` (else ``<id>.ipynb``) in a folder."""
     path = Path(path)
     if path.is_file():
         return path
-    candidate = path / f"{assignment_id}.py"
-    return candidate if candidate.is_file() else None
+    for name in (f"{assignment_id}.py", f"{assignment_id}.ipynb"):
+        if (path / name).is_file():
+            return path / name
+    return None
+
+
+def as_module(file: Path, workdir: Path) -> tuple[Path, list[str]]:
+    """The file to grade: a ``.py`` as it is, a notebook converted to one (with notes)."""
+    if file.suffix != ".ipynb":
+        return file, []
+    try:
+        source, notes = notebook.to_module(file)
+    except notebook.NotebookError as e:
+        source, notes = f"raise SyntaxError({str(e)!r})\n", [str(e)]
+    module = workdir / f"{file.stem}.py"
+    module.write_text(source)
+    return module, notes
 
 
 def grading_device(a: assignments.Assignment) -> str:
@@ -67,9 +83,14 @@ def grade_submission(assignment_id: str, submission: Path, student_id: str = "st
     messages = []
     if file is None:
         missing = Path(submission) / f"{assignment_id}.py"
-        messages.append(f"No {assignment_id}.py was found in the submission ({submission}): "
-                        f"submit your module as a file named {assignment_id}.py.")
+        messages.append(f"No {assignment_id}.py (or {assignment_id}.ipynb) was found in the "
+                        f"submission ({submission}): submit your module as {assignment_id}.py.")
         file = missing
+    original = file
+    scratch = tempfile.TemporaryDirectory(prefix="ulp-grade-")
+    if file.exists():
+        file, notes = as_module(file, Path(scratch.name))
+        messages += notes
     plugin = GradingPlugin(a, file, student_id, isolation, device)
     if not file.exists():
         plugin.worker.import_error = {"type": "MissingFile", "bases": [], "frames": [],
@@ -90,9 +111,10 @@ def grade_submission(assignment_id: str, submission: Path, student_id: str = "st
     if plugin.worker.import_error is not None and file.exists():
         messages.append(plugin.worker.describe_import_error())
     outcomes = list(plugin.outcomes.values())
+    scratch.cleanup()
     return results.build(
         assignment_id=assignment_id, student_id=student_id, outcomes=outcomes,
-        submission_bytes=file.read_bytes() if file.exists() else None, seed=seed,
+        submission_bytes=original.read_bytes() if original.exists() else None, seed=seed,
         isolation=isolation.as_dict(), device=device, elapsed=time.monotonic() - started,
         tests_hash=a.tests_hash(), messages=messages, not_graded=plugin.not_graded,
         events=plugin.worker.events, student_output=bytes(plugin.worker.output),

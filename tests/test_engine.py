@@ -145,7 +145,7 @@ def test_weaker_isolation_levels_still_grade(toy_env, tmp_path, level):
 def test_missing_file_and_folder_without_module(toy_env, tmp_path):
     (tmp_path / "empty").mkdir()
     res = grading.grade_in_subprocess("toy", grading.Job("empty", tmp_path / "empty", tmp_path / "o"))
-    assert res["score"] == 0 and "No toy.py was found" in res["output"]
+    assert res["score"] == 0 and "No toy.py (or toy.ipynb) was found" in res["output"]
 
 
 def test_killed_batch_resumes_without_losing_or_repeating_a_grade(toy_env, tmp_path):
@@ -177,3 +177,25 @@ def test_killed_batch_resumes_without_losing_or_repeating_a_grade(toy_env, tmp_p
     (klass / "s0" / "toy.py").write_text((TOY / "submissions" / "good" / "toy.py").read_text())
     subprocess.run(cmd, check=True, capture_output=True)
     assert json.loads((out / "s0" / "results.json").read_text())["score"] == 6, "a changed submission was not regraded"
+
+
+def test_notebook_submission_grades_like_its_module(toy_env, tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    code = (TOY / "submissions" / "good" / "toy.py").read_text()
+    nb.cells = [nbformat.v4.new_markdown_cell("# my toy"), nbformat.v4.new_code_cell("%matplotlib inline\n!pip install nothing"),
+                nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell("%%bash\necho hi")]
+    (tmp_path / "nb").mkdir()
+    nbformat.write(nb, str(tmp_path / "nb" / "toy.ipynb"))
+    res = grading.grade_in_subprocess("toy", grading.Job("nb", tmp_path / "nb", tmp_path / "o1"))
+    assert res["score"] == 6, res["output"]
+    assert "removed `%matplotlib inline`" in res["output"] and "%%bash cell was left out" in res["output"]
+
+
+def test_notebook_that_does_not_parse_gets_a_clear_message(toy_env, tmp_path):
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "toy.ipynb").write_text('{"cells": [ this is not json')
+    res = grading.grade_in_subprocess("toy", grading.Job("nb", tmp_path / "nb", tmp_path / "o2"))
+    assert res["score"] == 0 and "toy.ipynb is not a notebook Jupyter can read" in res["output"]
+    assert "save it again" in res["output"]
