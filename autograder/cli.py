@@ -94,6 +94,16 @@ def check(assignment_id, file, student_id):
     sys.exit(0 if res["score"] == res["extra_data"]["ulp"]["max_score"] else 1)
 
 
+@main.command()
+@click.argument("assignment_id")
+@click.option("--student-id", help="Render the student's own version (their per-student values).")
+def statement(assignment_id, student_id):
+    """Print an assignment's statement (Markdown), for the class or for one student."""
+    from autograder import statement as statements
+
+    click.echo(statements.render(assignments.load(assignment_id), student_id))
+
+
 def _gradescope_student_id(submission: Path) -> str | None:
     meta = submission.parent / "submission_metadata.json"
     try:
