@@ -63,6 +63,12 @@ def validate(assignment_id, all_):
             stub = grading.grade_in_subprocess(aid, grading.Job("stub", a.stub, Path(tmp, "s")))
         rmax = ref["extra_data"]["ulp"].get("max_score", 0)
         ok = rmax > 0 and ref["score"] == rmax and stub["score"] == 0
+        try:
+            from autograder import statement as statements
+            statements.render(a, "validate")
+        except Exception as e:  # noqa: BLE001 - any template error is the author's to fix
+            ok = False
+            err.print(f"[red]{aid} statement[/]: {type(e).__name__}: {e}")
         failed |= not ok
         table.add_row(aid, f"{ref['score']:g}/{rmax:g}", f"{stub['score']:g}",
                       "[green]ok[/]" if ok else "[red]FAILED[/]")
