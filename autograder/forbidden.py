@@ -85,6 +85,7 @@ class _Checker:
         self.assigned = self._assigned_names(tree)
         self.top_level = {n.name for n in tree.body
                           if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        self.top_level |= {t.id for n in tree.body for t in self._assign_targets(n)}
         self.findings: list[Finding] = []
         self.calls: dict[str, set[str]] = {}
 
@@ -117,7 +118,22 @@ class _Checker:
                 bound.add(node.arg)
         return bound
 
+    @staticmethod
+    def _assign_targets(stmt) -> list[ast.Name]:
+        """Plain names bound at module level: ``kahan_sum = naive_sum`` makes an alias."""
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        names = []
+        for t in targets:
+            names += [n for n in ast.walk(t) if isinstance(n, ast.Name)]
+        return names
+
     def run(self) -> Report:
+        for stmt in self.tree.body:
+            for target in self._assign_targets(stmt):  # an alias refers to what its value names
+                value = getattr(stmt, "value", None)
+                refs = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} if value else set()
+                self.calls.setdefault(target.id, set()).update(refs & self.top_level - {target.id})
         for stmt in self.tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 owner = stmt.name

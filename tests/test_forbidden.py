@@ -60,3 +60,11 @@ def test_dynamic_evasion_is_forbidden_too():
 def test_unparsable_source_and_empty_spec_give_no_findings():
     assert check_source("def (:", SPEC).findings == []
     assert check_source("import struct\nstruct.pack('f', 1.0)\n", Spec()).findings == []
+
+
+def test_public_function_bound_by_module_level_alias_is_tainted():
+    src = ("def naive_sum(x):\n    return __import__('math').fsum(x)\n"
+           "kahan_sum = neumaier_sum = naive_sum\nF = naive_sum\ndef other(x):\n    return F(x)\n")
+    assert whats(src, "kahan_sum") == ["__import__"]
+    assert whats(src, "neumaier_sum") == ["__import__"]
+    assert whats(src, "other") == ["__import__"]
