@@ -77,6 +77,9 @@ def grade_submission(assignment_id: str, submission: Path, student_id: str = "st
 
     started = time.monotonic()
     a = assignments.load(assignment_id)
+    for folder in reversed(a.test_files(include_hidden)):  # helpers import by plain name,
+        if str(folder) not in sys.path:                     # from hidden tests too
+            sys.path.insert(0, str(folder))
     isolation = sandbox.choose(isolation_level)
     device = grading_device(a)
     file = find_submission(Path(submission), assignment_id)
@@ -101,6 +104,8 @@ def grade_submission(assignment_id: str, submission: Path, student_id: str = "st
         "--rootdir", str(a.folder), "--confcutdir", str(a.folder), "-c", os.devnull,
         f"--hypothesis-seed={seed}", "-q", "--no-header", "--tb=no", "-W", "ignore",
     ]
+    # hypothesis keeps caches in ./.hypothesis unless told otherwise: keep the cwd clean.
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(scratch.name, ".hypothesis"))
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
         code = pytest.main(args, plugins=[plugin])
