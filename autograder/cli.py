@@ -175,5 +175,37 @@ def grade(assignment_id, submissions, all_, out, workers, backend, regrade):
         console.print(table)
 
 
+@main.command()
+@click.argument("assignment_id", required=False)
+@click.option("--all", "all_", is_flag=True, help="Release every assignment.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output folder: OUT/<id>/<id>-student.zip, <id>-gradescope.zip, statements/.")
+@click.option("--roster", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="CSV with a student_id column (on Gradescope: the user id): one statement per "
+              "student for assignments with per-student values. Set ULP_COURSE_SECRET first.")
+def release(assignment_id, all_, out, roster):
+    """Cut a release: student bundles, per-student statements and a Gradescope autograder zip.
+
+    The student bundle never holds the reference or a hidden test (checked before writing). The
+    Gradescope zip holds them, and the course secret if one is set: upload it to Gradescope only."""
+    from rich.markup import escape
+
+    from autograder import release as releases
+
+    try:
+        students = releases.read_roster(roster) if roster else []
+        table = Table("assignment", "student bundle", "gradescope", "statements", "needs",
+                      title=f"release → {out}")
+        for aid in _ids(assignment_id, all_):
+            made = releases.release(assignments.load(aid), out / aid, students)
+            for warning in made.warnings:
+                err.print(f"[yellow]{aid}[/]: {escape(warning)}")
+            table.add_row(aid, made.student_zip.name, made.gradescope_zip.name,
+                          str(len(made.statements)), escape(" ".join(made.requirements)))
+    except releases.ReleaseError as e:
+        raise click.ClickException(str(e)) from e
+    console.print(table)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,335 @@
+"""`ulp release` on the toy course: what students get (and never get), per-student statements
+that agree with the grader, and the Gradescope autograder run the way Gradescope runs it."""
+
+import ast
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autograder import cli, results
+from autograder import release as releases
+
+TOY = Path(__file__).parent / "fixtures" / "toycourse"
+SECRET = "release-test course secret 8c1f"
+ROSTER = ["alice", "bob.smith@uni.edu", "12345"]
+GRADESCOPE_USER = 12345  # users[0].id in submission_metadata.json
+ULP = shutil.which("ulp", path=str(Path(sys.executable).parent))
+
+
+@pytest.fixture(scope="module")
+def toy_env():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ULP_COURSE_DIR", str(TOY))
+    mp.setenv("ULP_COURSE_SECRET", SECRET)
+    from autograder import assignment
+    assignment.load.cache_clear()
+    yield assignment.load("toy")
+    mp.undo()
+    assignment.load.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def released(toy_env, tmp_path_factory):
+    """`ulp release --all --out OUT --roster roster.csv`, as an instructor types it."""
+    roster = tmp_path_factory.mktemp("roster") / "roster.csv"
+    rows = ["name,student_id,email"] + [f"S{i},{sid},s{i}@uni.edu" for i, sid in enumerate(ROSTER)]
+    roster.write_text("\ufeff" + "\n".join(rows + ["Dup,alice,x@y", "Blank,,z@y"]) + "\n")  # Excel's BOM
+    out = tmp_path_factory.mktemp("release")
+    res = CliRunner().invoke(cli.main, ["release", "--all", "--out", str(out), "--roster", str(roster)])
+    assert res.exit_code == 0, res.output + repr(res.exception)
+    return out / "toy"
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def unzip(path: Path, dest: Path) -> None:
+    """Unpack as `unzip` does (Gradescope's way): with the Unix modes stored in the zip."""
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            target = dest / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(z.read(info))
+            target.chmod((info.external_attr >> 16) & 0o7777 or 0o644)
+
+
+# --------------------------------------------------------------------------- what students get
+
+def forbidden_patterns(a) -> list[re.Pattern]:
+    """What no student file may hold: every line of the reference and of the hidden tests that
+    the stub and the public tests do not share, the hidden tests' names (as whole words), and
+    the course secret. Written independently of release.leaks, on purpose."""
+    shipped = a.stub.read_text() + "".join(p.read_text() for p in a.public_tests.glob("*.py"))
+    patterns = [re.escape(SECRET)]
+    for path in [a.reference, *a.hidden_tests.glob("*.py")]:
+        source = path.read_text()
+        patterns += [re.escape(line.strip()) for line in source.splitlines()
+                     if line.strip() and line.strip() not in shipped]
+        if path != a.reference:
+            patterns.append(rf"\b{path.stem}\b")
+            patterns += [rf"\b{node.name}\b" for node in ast.parse(source).body
+                         if isinstance(node, ast.FunctionDef)]
+    return [re.compile(p.encode()) for p in patterns]
+
+
+def leaked(blobs: dict[str, bytes], patterns) -> list[str]:
+    return [f"{name}: {p.pattern.decode()}" for name, data in blobs.items() for p in patterns
+            if p.search(data)]
+
+
+def student_facing(rel: Path) -> dict[str, bytes]:
+    """Every byte handed to students: the bundle (its members and the zip itself, names
+    included) and every statement."""
+    zip_path = rel / "toy-student.zip"
+    blobs = {f"zip:{n}": d for n, d in members(zip_path).items()}
+    blobs["zip file"] = zip_path.read_bytes()
+    for p in [rel / "statement.md", *(rel / "statements").glob("*.md")]:
+        blobs[str(p.relative_to(rel))] = p.read_bytes()
+    return blobs
+
+
+def test_student_bundle_holds_statement_stub_public_tests_and_readme(released, toy_env):
+    from autograder import statement
+
+    a = toy_env
+    got = members(released / "toy-student.zip")
+    assert set(got) == {"toy/README.md", "toy/statement.md", "toy/toy.py",
+                        "toy/assignments/toy/assignment.toml", "toy/assignments/toy/variants.py",
+                        "toy/assignments/toy/tests/public/test_public_toy.py"}
+    assert got["toy/toy.py"] == a.stub.read_bytes()
+    assert got["toy/statement.md"].decode() == statement.render(a) == (released / "statement.md").read_text()
+    assert "k = 7" in got["toy/statement.md"].decode(), "the class's statement shows the default value"
+    assert got["toy/assignments/toy/tests/public/test_public_toy.py"] == (a.public_tests / "test_public_toy.py").read_bytes()
+    readme = got["toy/README.md"].decode()
+    assert "ulp check toy toy.py" in readme and "pip install ulp" in readme
+
+
+def test_nothing_handed_to_students_holds_the_reference_hidden_tests_or_secret(released, toy_env):
+    patterns = forbidden_patterns(toy_env)
+    assert len(patterns) >= 10, "the scan would prove nothing"
+    blobs = student_facing(released)
+    assert len(blobs) == 1 + 6 + 1 + len(ROSTER)
+    assert leaked(blobs, patterns) == []
+    # The same scan does see them where they are meant to be: in the Gradescope zip.
+    gradescope = members(released / "toy-gradescope.zip")
+    hits = leaked({n: gradescope[n] for n in ("course/reference/toy.py", "course_secret",
+                                              "course/assignments/toy/tests/hidden/test_hidden_toy.py")}, patterns)
+    assert {h.split(":")[0] for h in hits} == {"course/reference/toy.py", "course_secret",
+                                               "course/assignments/toy/tests/hidden/test_hidden_toy.py"}
+
+
+def test_release_refuses_a_bundle_that_would_leak(toy_env):
+    a = toy_env
+    bundle = releases.student_files(a, "statement")
+    assert releases.leaks(bundle, a) == []
+    bundle["toy/helper.py"] = b"# copied by mistake\n" + a.reference.read_bytes()
+    bundle["toy/tests/hidden/x.py"] = b""
+    bundle["toy/statement.md"] = f"the secret is {SECRET}".encode()
+    problems = releases.leaks(bundle, a)
+    assert any("helper.py contains" in p and "reference" in p for p in problems)
+    assert any("hidden/x.py" in p for p in problems)
+    assert any("statement.md contains the course secret" in p for p in problems)
+
+
+def test_a_public_test_that_needs_the_reference_is_refused(toy_env, tmp_path):
+    from autograder import assignment
+
+    course = tmp_path / "course"
+    shutil.copytree(TOY, course, ignore=shutil.ignore_patterns("submissions", "__pycache__"))
+    public = course / "assignments" / "toy" / "tests" / "public" / "test_public_toy.py"
+    public.write_text(public.read_text() + "\n@points(1)\ndef test_uses_ref(sub, ref):\n    pass\n")
+    with pytest.raises(releases.ReleaseError, match=r"test_public_toy.py::test_uses_ref use the `ref` fixture"):
+        releases.release(assignment.load("toy", course), tmp_path / "out")
+    assert not (tmp_path / "out").exists(), "nothing is written when a release is refused"
+
+
+def test_ulp_check_runs_from_the_unpacked_bundle_alone(released, tmp_path):
+    if ULP is None:
+        pytest.skip("the ulp script is not installed beside this Python")
+    unzip(released / "toy-student.zip", tmp_path)
+    folder = tmp_path / "toy"
+    shutil.copy(TOY / "submissions" / "good" / "toy.py", folder / "toy.py")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ULP_")}
+    env.update(ULP_COURSE_DIR=str(folder), COLUMNS="200")
+    proc = subprocess.run([ULP, "check", "toy", "toy.py"], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "4 / 4" in proc.stdout and "test_half " not in proc.stdout  # public tests only
+
+
+# --------------------------------------------------------------------------- per-student statements
+
+def test_each_students_statement_names_the_graders_value(released, toy_env):
+    from autograder import statement
+
+    a = toy_env
+    written = sorted(p.name for p in (released / "statements").iterdir())
+    assert written == sorted(f"{sid}.md" for sid in ROSTER), "one statement per roster student"
+    values = set()
+    for sid in ROSTER:
+        text = (released / "statements" / f"{sid}.md").read_text()
+        k = int(re.search(r"\*\*k = (\d+)\*\*", text)[1])
+        assert k == a.variant(sid)["k"], f"{sid}'s statement and the grader disagree"
+        assert sid in text and text == statement.render(a, sid)
+        values.add(k)
+    assert 7 not in values and len(values) == len(ROSTER), "the course secret must pick the values"
+
+
+def test_a_roster_without_student_ids_is_refused_with_a_clear_message(tmp_path):
+    bad = tmp_path / "r.csv"
+    bad.write_text("name,email\nA,a@x\n")
+    with pytest.raises(releases.ReleaseError, match=r"r\.csv: no student_id column \(columns: name, email\)"):
+        releases.read_roster(bad)
+    bad.write_text("student_id\n../../etc/passwd\n")
+    with pytest.raises(releases.ReleaseError, match="line 2: student id '../../etc/passwd' cannot name a file"):
+        releases.read_roster(bad)
+
+
+# --------------------------------------------------------------------------- Gradescope
+
+def test_gradescope_zip_layout(released, toy_env, tmp_path):
+    z = zipfile.ZipFile(released / "toy-gradescope.zip")
+    names = set(z.namelist())
+    modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in z.infolist()}
+    assert modes["setup.sh"] == modes["run_autograder"] == 0o755, "Gradescope runs them from the zip root"
+    assert {"pyproject.toml", "README.md", "ulp-release.env", "course_secret",
+            "autograder/__init__.py", "autograder/cli.py", "autograder/release.py",
+            "autograder/schemas/gradescope-results.schema.json",
+            "autograder/templates/report.html.j2"} <= names
+    course = sorted(n for n in names if n.startswith("course/"))
+    assert course == ["course/assignments/toy/assignment.toml", "course/assignments/toy/statement.md.j2",
+                      "course/assignments/toy/tests/hidden/test_hidden_toy.py",
+                      "course/assignments/toy/tests/public/test_public_toy.py",
+                      "course/assignments/toy/variants.py", "course/reference/toy.py",
+                      "course/student_template/toy.py"]
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert z.read("course_secret").decode() == SECRET
+    env = z.read("ulp-release.env").decode()
+    assert "ULP_ASSIGNMENT=toy\n" in env and "ULP_EXTRAS=''\n" in env, "the toy needs no torch"
+    setup = z.read("setup.sh").decode()
+    assert "bubblewrap" in setup and "python3-venv" in setup and '/bin/pip" install --no-cache-dir "$spec"' in setup
+    for script in ("setup.sh", "run_autograder"):
+        (tmp_path / script).write_bytes(z.read(script))
+        subprocess.run(["bash", "-n", str(tmp_path / script)], check=True)
+    # The same release again gives the same bytes.
+    again = releases.release(toy_env, tmp_path / "again", ROSTER)
+    assert again.gradescope_zip.read_bytes() == (released / "toy-gradescope.zip").read_bytes()
+    assert again.student_zip.read_bytes() == (released / "toy-student.zip").read_bytes()
+
+
+def fake_gradescope(tmp_path: Path, gradescope_zip: Path, submission: str) -> Path:
+    """/autograder as Gradescope lays it out, under tmp_path."""
+    root = tmp_path / "autograder"
+    unzip(gradescope_zip, root / "source")
+    (root / "submission").mkdir()
+    (root / "submission" / "toy.py").write_text(submission)
+    (root / "results").mkdir()
+    (root / "submission_metadata.json").write_text(json.dumps({
+        "id": 987, "created_at": "2025-01-01T00:00:00Z", "submission_method": "upload",
+        "users": [{"email": "student@uni.edu", "id": GRADESCOPE_USER, "name": "A Student"}],
+        "previous_submissions": []}))
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")  # as Gradescope does
+    return root
+
+
+def run_like_gradescope(root: Path) -> dict:
+    """run_autograder with setup.sh's venv replaced by this project's (no network in tests), and
+    nothing of ulp's in the environment: it must find the course and the secret by itself."""
+    if ULP is None:
+        pytest.skip("the ulp script is not installed beside this Python")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ULP_")}
+    env.update(AUTOGRADER_ROOT=str(root), ULP_VENV=str(root / "no-venv-here"),
+               PATH=f"{Path(ULP).parent}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}")
+    proc = subprocess.run([str(root / "run_autograder")], cwd="/", env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    res = json.loads((root / "results" / "results.json").read_text())
+    results.validate(res)
+    return res
+
+
+def test_run_autograder_grades_a_submission_as_gradescope_would(released, toy_env, tmp_path):
+    good = (TOY / "submissions" / "good" / "toy.py").read_text()
+    root = fake_gradescope(tmp_path, released / "toy-gradescope.zip", good)
+    res = run_like_gradescope(root)
+    ulp = res["extra_data"]["ulp"]
+    assert res["score"] == 6 and ulp["max_score"] == 6
+    assert ulp["student_id"] == str(GRADESCOPE_USER), "the student id comes from submission_metadata.json"
+    assert ulp["seed"] == toy_env.seed(str(GRADESCOPE_USER)), "the bundled course secret seeds the run"
+    for p in [root / "source", *(root / "source").rglob("*")]:
+        assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, f"{p} is readable by others"
+
+
+MALICIOUS = '''
+import os
+NAME = "evil"
+STEAL = {steal!r}
+FORGE = {forge!r}
+
+def add(a, b):
+    leaks = 0
+    for path in STEAL:
+        try:
+            with open(path, "rb") as f:
+                if f.read(1) is not None:
+                    leaks += 1
+        except OSError:
+            pass
+    try:
+        with open(FORGE, "w") as f:
+            f.write('{{"score": 999}}')
+    except OSError:
+        pass
+    return a + b + leaks
+
+def half(x):
+    if x % 2:
+        raise ValueError("odd")
+    return x // 2
+'''
+
+
+def test_a_submission_cannot_read_the_reference_tests_or_secret(released, tmp_path):
+    root = tmp_path / "autograder"
+    source = root / "source"
+    steal = [str(source / "course" / "reference" / "toy.py"), str(source / "course_secret"),
+             str(source / "course" / "assignments" / "toy" / "tests" / "hidden" / "test_hidden_toy.py"),
+             str(source / "ulp-release.env"), str(root / "submission_metadata.json")]
+    forge = str(root / "results" / "forged.json")
+    evil = MALICIOUS.format(steal=steal, forge=forge)
+    fake_gradescope(tmp_path, released / "toy-gradescope.zip", evil)
+    assert all(Path(p).exists() for p in steal)
+    res = run_like_gradescope(root)
+    add = next(t for t in res["tests"] if t["name"] == "test_add")
+    assert add["status"] == "passed", "the submission read a file of the grader: " + add["output"]
+    assert res["score"] == 6 and not (root / "results" / "forged.json").exists()
+
+
+# --------------------------------------------------------------------------- answer digests
+
+def test_answer_digest_compares_without_revealing(monkeypatch):
+    import numpy as np
+
+    monkeypatch.setenv("ULP_COURSE_SECRET", SECRET)
+    answer = ("1", "10000010", "10110100000000000000000")
+    d = releases.answer_digest("fp32_encode", "alice", answer)
+    assert re.fullmatch(r"[0-9a-f]{64}", d) and d == releases.answer_digest("fp32_encode", "alice", list(answer))
+    assert releases.answer_matches("fp32_encode", "alice", answer, d)
+    assert not releases.answer_matches("fp32_encode", "alice", ("0",) + answer[1:], d)
+    assert d != releases.answer_digest("fp32_encode", "bob", answer)
+    assert d != releases.answer_digest("kahan_sum", "alice", answer)
+    assert releases.answer_digest("a", "s", np.float32(1.5)) == releases.answer_digest("a", "s", 1.5)
+    assert len({releases.answer_digest("a", "s", v) for v in (1, 1.0, True, "1")}) == 4
+    monkeypatch.setenv("ULP_COURSE_SECRET", "another course")
+    assert d != releases.answer_digest("fp32_encode", "alice", answer), "keyed by the course secret"
