@@ -1,0 +1,39 @@
+"""Buggy: kahan_sum runs Kahan's loop in float64 (Python floats) and rounds once at the end."""
+import numpy as np
+
+
+def _check(x):
+    if not isinstance(x, np.ndarray) or x.ndim != 1 or x.dtype != np.float32:
+        raise TypeError("expected a 1-D float32 numpy array")
+
+
+def naive_sum(x):
+    _check(x)
+    s = np.float32(0)
+    for v in x:
+        s += v
+    return s
+
+
+def kahan_sum(x):
+    _check(x)
+    s = c = 0.0
+    for v in x.tolist():
+        y = v - c
+        t = s + y
+        c = (t - s) - y
+        s = t
+    return np.float32(s)
+
+
+def neumaier_sum(x):
+    _check(x)
+    s = c = np.float32(0)
+    for v in x:
+        t = s + v
+        if abs(s) >= abs(v):
+            c += (s - t) + v
+        else:
+            c += (v - t) + s
+        s = t
+    return s + c
