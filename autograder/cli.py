@@ -59,8 +59,10 @@ def validate(assignment_id, all_):
     for aid in _ids(assignment_id, all_):
         a = assignments.load(aid)
         with tempfile.TemporaryDirectory() as tmp:
-            ref = grading.grade_in_subprocess(aid, grading.Job("reference", a.reference, Path(tmp, "r")))
-            stub = grading.grade_in_subprocess(aid, grading.Job("stub", a.stub, Path(tmp, "s")))
+            ref = grading.grade_in_subprocess(aid, grading.Job("reference", a.reference, Path(tmp, "r")),
+                                              course_secret=False)
+            stub = grading.grade_in_subprocess(aid, grading.Job("stub", a.stub, Path(tmp, "s")),
+                                               course_secret=False)
         rmax = ref["extra_data"]["ulp"].get("max_score", 0)
         ok = rmax > 0 and ref["score"] == rmax and stub["score"] == 0
         try:

@@ -16,7 +16,8 @@ import builtins
 from dataclasses import dataclass, field
 
 MODULE_LEVEL = "<module>"
-EVASION_NAMES = ["eval", "exec", "compile", "__import__", "importlib", "builtins", "sys.modules"]
+EVASION_NAMES = ["eval", "exec", "compile", "__import__", "__builtins__", "importlib", "builtins",
+                 "sys.modules", "runpy"]
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ class _Checker:
     def _resolve(self, name: str) -> str | None:
         if name in self.aliases:
             return self.aliases[name]
-        if hasattr(builtins, name) and name not in self.assigned:
+        if (hasattr(builtins, name) or name == "__builtins__") and name not in self.assigned:
             return name
         return None
 

@@ -159,14 +159,20 @@ class Job:
 
 
 def grade_in_subprocess(assignment_id: str, job: Job, *, public_only: bool = False,
-                        isolation_level: str | None = None, timeout: float | None = None) -> dict:
-    """Grade in a fresh grader process; a grader that fails yields a zero with the reason."""
+                        isolation_level: str | None = None, timeout: float | None = None,
+                        course_secret: bool = True) -> dict:
+    """Grade in a fresh grader process; a grader that fails yields a zero with the reason.
+
+    ``course_secret=False`` grades with the default per-student values, as a fixed file such as
+    the reference must be (it cannot hold every student's hand-worked answer)."""
     a = assignments.load(assignment_id)
     cmd = [sys.executable, "-m", "autograder.grading", assignment_id, str(job.submission),
            "--student-id", job.student_id, "--out", str(job.out_dir)]
     cmd += ["--public-only"] if public_only else []
     cmd += ["--isolation", isolation_level] if isolation_level else []
     env = dict(os.environ, ULP_COURSE_DIR=str(a.root))
+    if not course_secret:
+        env.pop("ULP_COURSE_SECRET", None)
     results_file = job.out_dir / "results.json"
     results_file.unlink(missing_ok=True)
     started = time.monotonic()

@@ -57,6 +57,7 @@ class GradingPlugin:
         self.forbidden_report = forbidden.check_source(source, assignment.forbidden)
         self.worker = Worker(self.submission_file, assignment.id, assignment.limits, isolation,
                              runtime_forbidden=assignment.forbidden.runtime,
+                             forbidden_modules=assignment.forbidden.modules,
                              guard_tensors=assignment.guard_tensors, gpu=device == "cuda")
         self.module = StudentModule(self.worker, assignment.functions, assignment.attributes,
                                     self.forbidden_report, assignment.forbidden.why, assignment.id)

@@ -25,6 +25,7 @@ MAGIC = b"ulp1"
 HEADER = struct.Struct(">4sQ")
 MAX_DEPTH = 64
 MAX_NDIM = 32
+MAX_ITEMS = 1_000_000  # values in one message (an array counts as one): decoding stays cheap
 DEFAULT_MAX_MESSAGE = 256 * 2**20
 
 # NumPy dtypes that may cross (by their canonical little-endian string).
@@ -175,6 +176,7 @@ class _Reader:
     def __init__(self, data: bytes):
         self.data = memoryview(data)
         self.pos = 0
+        self.items = 0
 
     def take(self, n: int) -> memoryview:
         if n < 0 or self.pos + n > len(self.data):
@@ -205,6 +207,9 @@ def decode(data: bytes, *, tensor_device: str | None = None):
 def _decode(r: _Reader, depth: int, device):
     if depth > MAX_DEPTH:
         raise ProtocolError("message is nested too deeply")
+    r.items += 1
+    if r.items > MAX_ITEMS:
+        raise ProtocolError(f"message holds more than {MAX_ITEMS} values: send arrays, not lists")
     tag = bytes(r.take(1))
     if tag == b"N":
         return None

@@ -58,13 +58,14 @@ class Worker:
 
     def __init__(self, submission_file: Path, module_name: str, limits: sandbox.Limits,
                  isolation: sandbox.Isolation, runtime_forbidden: list[str] = (),
-                 guard_tensors: bool = False, gpu: bool = False):
+                 guard_tensors: bool = False, gpu: bool = False, forbidden_modules: list[str] = ()):
         self.submission_file = Path(submission_file)
         self.module_name = module_name
         self.limits = limits
         self.isolation = isolation
         self.gpu = gpu
         self.config = {"rlimits": limits.rlimits(), "runtime_forbidden": list(runtime_forbidden),
+                       "forbidden_modules": list(forbidden_modules),
                        "guard_tensors": guard_tensors, "tensor_device": "cuda" if gpu else None}
         self.proc: subprocess.Popen | None = None
         self.workdir: Path | None = None
@@ -85,9 +86,10 @@ class Worker:
         copy = self.workdir / "submission"
         copy.mkdir()
         shutil.copy2(self.submission_file, copy / f"{self.module_name}.py")
-        if "uid nobody" in self.isolation.layers:
+        if sandbox.drops_uid(self.isolation):
+            os.chmod(self.workdir, 0o711)  # the worker may pass through, not list
             for p in (copy, copy / f"{self.module_name}.py"):
-                os.chown(p, *sandbox.NOBODY)
+                os.chown(p, *sandbox.worker_uid())
         self.output_file = tempfile.TemporaryFile(dir=self.workdir)
         argv, env, config = sandbox.worker_command(self.isolation, copy, self.module_name,
                                                    self.config, gpu=self.gpu)
@@ -263,7 +265,8 @@ class StudentModule:
         findings = self._forbidden.tainting(name) if self._forbidden else []
         if not findings and not runtime_hits:
             return
-        uses = [f.describe() for f in findings] + [f"`{h}` (called at run time)" for h in runtime_hits]
+        uses = list(dict.fromkeys([f.describe() for f in findings]
+                                  + [f"`{h}` (called at run time)" for h in runtime_hits]))
         raise ForbiddenUse(f"{name} uses what {self._assignment} forbids: {', '.join(uses)} in "
                            f"{self._filename()}. {self._why}".strip())
 
@@ -275,6 +278,7 @@ class StudentModule:
         return left
 
     def _getattr(self, name: str):
+        self._check_forbidden(name)  # module-level code runs for this read too
         reply = self._worker.request(("getattr", name), self._time_left(name), name)
         if reply[0] == "missing":
             raise MissingName(f"{self._filename()} defines no `{name}`: the assignment asks for it")

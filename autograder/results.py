@@ -13,11 +13,18 @@ import functools
 import hashlib
 import json
 import platform
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "gradescope-results.schema.json"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Text from student code minus control characters (terminal escapes, bells)."""
+    return _CONTROL.sub("\ufffd", text)
 STUDENT_OUTPUT_KEEP = 16 * 1024
 
 
@@ -46,7 +53,7 @@ def _test_entry(number: int, outcome, hidden_feedback: str) -> dict:
         "score": outcome.points if outcome.passed else 0.0,
         "max_score": outcome.points,
         "status": "passed" if outcome.passed else "failed",
-        "output": output,
+        "output": clean_text(output),
         "output_format": "text",
         "visibility": "visible",
         "tags": tags,
@@ -72,7 +79,7 @@ def build(*, assignment_id: str, student_id: str, outcomes: list, submission_byt
     return {
         "score": score,
         "execution_time": round(elapsed, 3),
-        "output": "\n".join(summary),
+        "output": clean_text("\n".join(summary)),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
@@ -91,7 +98,7 @@ def build(*, assignment_id: str, student_id: str, outcomes: list, submission_byt
                 "versions": versions(),
                 "flags": flags,
                 "not_graded": not_graded,
-                "student_output": student_output[:STUDENT_OUTPUT_KEEP].decode("utf-8", "replace"),
+                "student_output": clean_text(student_output[:STUDENT_OUTPUT_KEEP].decode("utf-8", "replace")),
             }
         },
     }

@@ -5,10 +5,10 @@ Levels, strongest first (each is recorded in every result, so an instructor sees
 - ``bwrap``: bubblewrap. New mount, network, PID, IPC and UTS namespaces; the worker sees the
   system directories and the Python installation read-only, its own copy of the submission
   at ``/submission``, a private ``/tmp`` and nothing else (not the project, not the
-  reference, not the results path). Root drops to ``nobody`` inside.
+  reference, not the results path). Root drops to an unprivileged uid of the worker's own.
 - ``unshare``: no bubblewrap, but a new network namespace (no network) and, as root, the
-  drop to ``nobody``. Files readable by ``nobody`` stay readable.
-- ``uid``: only the drop to ``nobody`` and resource limits.
+  drop to an unprivileged uid. World-readable files stay readable.
+- ``uid``: only the drop to an unprivileged uid and resource limits.
 - ``rlimits``: not root and no namespaces: resource limits only. Results carry a warning.
 
 All levels get resource limits, a scrubbed environment and a per-call wall-clock timeout.
@@ -27,7 +27,18 @@ from pathlib import Path
 
 import autograder
 
-NOBODY = (65534, 65534)
+UID_BASE = 200_000  # workers run as uid UID_BASE + (grader pid % UID_SPAN): one uid per worker,
+UID_SPAN = 100_000  # so per-user limits (RLIMIT_NPROC) are not shared between students
+
+
+def worker_uid() -> tuple[int, int]:
+    """The unprivileged uid/gid of this grader process's worker (no passwd entry needed)."""
+    uid = UID_BASE + os.getpid() % UID_SPAN
+    return uid, uid
+
+
+def drops_uid(isolation: "Isolation") -> bool:
+    return any(layer.startswith("own uid") for layer in isolation.layers)
 SANDBOX_SUBMISSION = "/submission"
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives"]
 
@@ -88,7 +99,8 @@ def _unshare_works() -> bool:
     unshare = shutil.which("unshare")
     if not unshare:
         return False
-    args = [unshare, "--net"] + ([] if os.geteuid() == 0 else ["--map-root-user"]) + ["true"]
+    args = [unshare, "--net", "--pid", "--fork", "--kill-child"] + \
+        ([] if os.geteuid() == 0 else ["--map-root-user"]) + ["true"]
     try:
         return subprocess.run(args, capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -96,7 +108,7 @@ def _unshare_works() -> bool:
 
 
 def _world_traversable(path: str) -> bool:
-    """Whether ``nobody`` could reach ``path`` (every ancestor has o+x)."""
+    """Whether another user could reach ``path`` (every ancestor has o+x)."""
     p = Path(path).resolve()
     for part in [p, *p.parents]:
         try:
@@ -113,13 +125,13 @@ def choose(preferred: str | None = None) -> Isolation:
     if preferred in (None, "bwrap") and _bwrap_works():
         return Isolation("bwrap", ["mount namespace (only the submission copy is visible)",
                                    "network namespace (no network)", "pid namespace",
-                                   "uid nobody" if root else "user namespace", "rlimits"])
+                                   "own uid" if root else "user namespace", "rlimits"])
     python_ok = _world_traversable(sys.base_prefix) and _world_traversable(sys.prefix)
     warn = [] if python_ok or not root else [
-        f"Python ({sys.prefix}) is not readable by nobody, so the worker keeps root's uid"]
-    drop = ["uid nobody"] if root and python_ok else []
+        f"Python ({sys.prefix}) is not readable by other users, so the worker keeps root's uid"]
+    drop = ["own uid"] if root and python_ok else []
     if preferred in (None, "bwrap", "unshare") and _unshare_works():
-        return Isolation("unshare", ["network namespace (no network)", *drop, "rlimits"],
+        return Isolation("unshare", ["network namespace (no network)", "pid namespace", *drop, "rlimits"],
                          warn + ["bubblewrap is not installed: files readable by the worker's "
                                  "user are visible to student code"])
     if drop and preferred != "rlimits":
@@ -140,12 +152,13 @@ def worker_command(isolation: Isolation, submission_copy: Path, module_name: str
         prefix = _bwrap_args(submission_copy, gpu)
     else:
         config["module_path"] = str(submission_copy / f"{module_name}.py")
-        prefix = ["unshare", "--net"] if isolation.level == "unshare" else []
+        prefix = (["unshare", "--net", "--pid", "--fork", "--kill-child"]
+                  if isolation.level == "unshare" else [])
         if isolation.level == "unshare" and os.geteuid() != 0:
             prefix.append("--map-root-user")
     config["module_name"] = module_name
-    if "uid nobody" in isolation.layers:
-        config["drop_to"] = list(NOBODY)
+    if drops_uid(isolation):
+        config["drop_to"] = list(worker_uid())
     env = _scrubbed_env(gpu, home=SANDBOX_SUBMISSION if isolation.level == "bwrap" else str(submission_copy))
     argv = prefix + [python, "-I", "-X", "faulthandler", "-m", "autograder.worker"]
     return argv, env, config

@@ -34,6 +34,7 @@ def main() -> None:
         os.setuid(uid)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing
     recorder = _RuntimeRecorder(config.get("runtime_forbidden", []))
+    recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])
     module, error = _import_student(config["module_path"], config["module_name"])
     if error is not None:
         protocol.write_message(channel_out, ("import_error", error))
@@ -189,6 +190,26 @@ class _RuntimeRecorder:
             setattr(owner, parts[-1], wrapper)
         except (TypeError, AttributeError):
             pass  # a C type that refuses new attributes: the static check covers it
+
+    def watch_imports(self, modules: list[str], student_module: str) -> None:
+        """Record imports of forbidden modules made by the student's own code during a call,
+        however the name was computed (``__builtins__["__imp" + "ort__"]("st" + "ruct")``)."""
+        if not modules:
+            return
+        import builtins
+
+        original = builtins.__import__
+        recorder = self
+
+        def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+            if recorder.recording and level == 0 and isinstance(name, str) and any(
+                    name == m or name.startswith(m + ".") for m in modules):
+                caller = sys._getframe(1).f_globals.get("__name__")
+                if caller == student_module:
+                    recorder.hits.append(f"import {name}")
+            return original(name, globals, locals, fromlist, level)
+
+        builtins.__import__ = guarded_import
 
     def start(self) -> None:
         self.hits = []
