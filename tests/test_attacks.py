@@ -1,0 +1,457 @@
+"""The red-team suite: every attack in tests/fixtures/attacks graded in one batch, as a class.
+
+Each attack is a submission of the toy course (tests/fixtures/toycourse: add, half, NAME; 6
+points) that tries one thing a student's code must not be able to do, and turns success into
+points where it can (a leaked reference or secret, a connection, a forged grade make its
+answers change). The tests below say, per attack, exactly which tests must fail, which flags
+an instructor must see, and check from outside that nothing escaped: no file written, no
+connection, no process left, no grade or report forged. docs/threat-model.md says which layer
+stops which attack.
+
+The grading runs on a private copy of the toy course, and every path or port an attack needs
+is written into its source here (``@@NAME@@`` placeholders). The attacks are bounded (short
+loops, timeouts, exclusive creation of files named after this run's token), so that a broken
+sandbox costs a failing test, not a damaged machine. Sandbox-specific claims need bubblewrap:
+without it the suite is skipped (CI installs it).
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import site
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import grading, results, sandbox
+
+HERE = Path(__file__).parent
+TOY = HERE / "fixtures" / "toycourse"
+ATTACKS = HERE / "fixtures" / "attacks"
+REPO = HERE.parent
+
+pytestmark = pytest.mark.skipif(
+    sandbox.choose().level != "bwrap",
+    reason="the attack suite checks the bubblewrap sandbox; install bubblewrap (and run as root "
+           "for the drop to nobody) to run it")
+
+ADD, HALF, ODD, NAME = "test_add", "test_half", "test_half_rejects_odd", "test_name"
+POINTS = {ADD: 2, HALF: 2, ODD: 1, NAME: 1}
+ALL = sorted(POINTS)
+HIDDEN_TEXT = "Failed. This is a hidden test: its inputs and messages are not shown."
+SECRET = "ulp-attack-secret-5d1e"  # fixed, so that hypothesis's examples are the same every run
+
+# attack -> (the tests it must fail, the flags results.json must carry). An attack gains
+# nothing when it scores exactly the points of the tests it answers honestly.
+EXPECTED = {
+    "forge_results": ([ADD, HALF, ODD], set()),
+    "exit_import_sys": (ALL, set()),
+    "exit_import_os": (ALL, {"exit at import"}),
+    "exit_midcall": ([ADD, ODD], {"crash"}),
+    "kill_parent": ([], set()),
+    "killpg": ([ODD], {"crash"}),
+    "monkeypatch": ([ADD, HALF, ODD, NAME], set()),  # __builtins__ at module level taints all
+    "liar_python": ([ADD, HALF], set()),
+    "liar_dunder": ([ADD, HALF], set()),
+    "liar_arrays": ([ADD, HALF], set()),
+    "read_secrets": ([], set()),
+    "exfil_hidden": ([HALF], set()),
+    "gc_frames": ([], set()),
+    "infinite_loop": ([ADD], {"timeout"}),
+    "sleep_forever": ([HALF], {"timeout"}),
+    "memory_growth": ([ADD], set()),
+    "fork_bomb": ([], set()),
+    "zz_survivor": ([], set()),
+    "network": ([], set()),
+    "huge_output": ([], {"output truncated"}),
+    "write_outside": ([], set()),
+    "tamper_course": ([ADD, HALF, ODD], set()),
+    "persist": ([], set()),
+    "zz_victim": ([], set()),
+    "protocol_garbage": ([ADD], {"garbage answer"}),
+    "protocol_forged": ([ADD, HALF, ODD, NAME], set()),
+    "protocol_decode_bomb": ([ADD], {"garbage answer"}),
+    "gradebook": ([], set()),
+    "report_injection": ([ADD], set()),
+    "forbidden_evasion": ([ADD, HALF, ODD, NAME], set()),  # __builtins__ at module level taints all
+}
+KNOWN_WEAKNESSES: dict[str, str] = {}  # attack -> why it still works (strict xfail)
+
+
+def test_every_attack_has_an_expectation():
+    assert sorted(p.stem for p in ATTACKS.glob("*.py")) == sorted(EXPECTED)
+
+
+# ------------------------------------------------------------------------------ the batch
+
+class Listener:
+    """TCP and UDP on one loopback port, and a Unix socket: a worker must reach none."""
+
+    def __init__(self, unix_path: Path):
+        self.hits: list[str] = []
+        self.stop = threading.Event()
+        self.tcp = socket.socket()
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen(5)
+        self.port = self.tcp.getsockname()[1]
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            self.udp.bind(("127.0.0.1", self.port))
+        except OSError:
+            self.udp.close()
+            self.udp = None
+        self.unix = socket.socket(socket.AF_UNIX)
+        self.unix.bind(str(unix_path))
+        self.unix.listen(5)
+        self.threads = [threading.Thread(target=self._accept, args=(s, n), daemon=True)
+                        for s, n in [(self.tcp, "tcp"), (self.unix, "unix")]]
+        if self.udp is not None:
+            self.threads.append(threading.Thread(target=self._receive, daemon=True))
+        for t in self.threads:
+            t.start()
+
+    def _accept(self, server, name):
+        server.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = server.accept()
+                self.hits.append(name)
+                conn.close()
+            except OSError:
+                pass
+
+    def _receive(self):
+        self.udp.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                self.udp.recvfrom(100)
+                self.hits.append("udp")
+            except OSError:
+                pass
+
+    def close(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join()
+        for s in (self.tcp, self.udp, self.unix):
+            if s is not None:
+                s.close()
+
+
+def marker_processes(mark: str) -> list[int]:
+    """Host pids whose name is the run's marker (fork_bomb's children, zz_survivor)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if Path(f"/proc/{pid}/comm").read_text().strip() == mark:
+                    found.append(int(pid))
+            except OSError:
+                pass
+    return found
+
+
+def copy_course(dest: Path, **limits) -> Path:
+    """A private copy of the toy course (the attacks may try to change it), with ``limits``
+    added to its assignment.toml's [limits] table (the last table of the file)."""
+    shutil.copytree(TOY, dest, ignore=shutil.ignore_patterns("submissions", "__pycache__"))
+    toml = dest / "assignments" / "toy" / "assignment.toml"
+    assert toml.read_text().rstrip().splitlines()[-2] == "[limits]"
+    toml.write_text(toml.read_text() + "".join(f"{k} = {v}\n" for k, v in limits.items()))
+    return dest
+
+
+@pytest.fixture
+def course_env(monkeypatch):
+    """Point the engine (and the graders it starts) at a course folder."""
+    from autograder import assignment
+
+    def use(course: Path):
+        monkeypatch.setenv("ULP_COURSE_DIR", str(course))
+        monkeypatch.setenv("ULP_COURSE_SECRET", SECRET)
+        assignment.load.cache_clear()
+    yield use
+    assignment.load.cache_clear()
+
+
+def tree_digest(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    token = secrets.token_hex(5)
+    root = tmp_path_factory.mktemp("attacks")
+    course, klass, out, outside = root / "course", root / "class", root / "out", root / "outside"
+    copy_course(course, max_examples=25)  # fewer examples: the attacks do not depend on them
+    for d in (klass, out, outside):
+        d.mkdir()
+    listener = Listener(outside / "attack.sock")
+    site_packages = site.getsitepackages()[0]
+    values = {
+        "OUT": str(out), "COURSE": str(course), "CLASS": str(klass), "REPO": str(REPO),
+        "TMP": str(outside), "TOKEN": token, "MARK": f"ulpa{token}", "PORT": str(listener.port),
+        "UNIX": str(outside / "attack.sock"), "SITE": site_packages,
+        "TESTPID": str(os.getpid()), "TESTPGID": str(os.getpgid(0)),
+    }
+    for attack in sorted(ATTACKS.glob("*.py")):
+        source = attack.read_text()
+        for key, value in values.items():
+            source = source.replace(f"@@{key}@@", value)
+        assert "@@" not in source, f"{attack.name} has a placeholder this test does not fill"
+        (klass / attack.stem).mkdir()
+        (klass / attack.stem / "toy.py").write_text(source)
+    # What an earlier grade left in the output folder: gradebook.py tries to destroy it.
+    (out / "old_student").mkdir()
+    (out / "old_student" / "results.json").write_text('{"score": 5}')
+    course_before = tree_digest(course)
+    planted = ([Path(f"/tmp/ulp-attack-{token}-write_outside"), REPO / f"ulp-attack-{token}-write_outside"]
+               + [Path(d) / n for d in site.getsitepackages()
+                  for n in (f"ulp_attack_{token}.pth", "sitecustomize.py", "usercustomize.py")]
+               + [Path("/tmp/sitecustomize.py")])
+    existed = {p for p in planted if p.exists()}
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ULP_COURSE_DIR", str(course))
+    mp.setenv("ULP_COURSE_SECRET", SECRET)
+    from autograder import assignment
+    assignment.load.cache_clear()
+    started = time.monotonic()
+    try:
+        rows = grading.grade_class("toy", klass, out, workers=2)
+        elapsed = time.monotonic() - started
+        time.sleep(1.0)  # a process that survived its worker would still be running now
+        survivors = marker_processes(values["MARK"])
+    finally:
+        mp.undo()
+        assignment.load.cache_clear()
+        listener.close()
+    by_student = {sid: res for (sid, _), res in zip(grading.discover(klass, "toy"), rows)}
+    yield {"res": by_student, "out": out, "course": course, "course_before": course_before,
+           "class": klass, "outside": outside, "token": token, "values": values,
+           "listener_hits": list(listener.hits), "survivors": survivors, "elapsed": elapsed,
+           "planted": planted, "existed": existed}
+    for pid in marker_processes(values["MARK"]):  # only this run's marker: ours to end
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+    for p in planted:  # an escaped attack's file (never one that was there before)
+        if p not in existed and p.is_file() and token in p.read_text(errors="replace"):
+            p.unlink()
+
+
+def failed(res) -> list[str]:
+    return sorted(t["name"] for t in res["tests"] if t["status"] == "failed")
+
+
+def output_of(res, name) -> str:
+    return next(t["output"] for t in res["tests"] if t["name"] == name)
+
+
+
+
+def flags(res) -> set[str]:
+    return set(res["extra_data"]["ulp"]["flags"])
+
+
+# ---------------------------------------------------------------------------- the verdicts
+
+def test_the_batch_finished_with_every_grade_in_the_sandbox(batch):
+    res, out = batch["res"], batch["out"]
+    print(f"\nbatch of {len(res)} attacks graded in {batch['elapsed']:.1f} s")
+    assert sorted(res) == sorted(EXPECTED)
+    for sid, r in res.items():
+        results.validate(r)
+        assert "grader failure" not in flags(r), f"{sid}: {r['extra_data']['ulp'].get('grader_error')}"
+        assert r["extra_data"]["ulp"]["isolation"]["level"] == "bwrap"
+        assert len(r["tests"]) == 4, sid
+        assert json.loads((out / sid / "results.json").read_text()) == r, f"{sid}: results.json changed"
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == 1 + len(EXPECTED) and "FORGED" not in "".join(rows)
+
+
+@pytest.mark.parametrize("attack", [
+    pytest.param(a, marks=pytest.mark.xfail(strict=True, reason=KNOWN_WEAKNESSES[a]))
+    if a in KNOWN_WEAKNESSES else a for a in sorted(EXPECTED)])
+def test_attack_gains_nothing_and_is_flagged(batch, attack):
+    res = batch["res"][attack]
+    must_fail, must_flag = EXPECTED[attack]
+    assert failed(res) == sorted(must_fail), json.dumps(res["tests"], indent=1)[:3000]
+    assert res["score"] == sum(p for t, p in POINTS.items() if t not in must_fail)
+    assert flags(res) == must_flag
+
+
+def test_no_forged_grade_or_report_anywhere(batch):
+    token = batch["token"]
+    for path in batch["out"].rglob("*"):
+        if path.is_file():
+            assert f"FORGED-{token}" not in path.read_text(errors="replace"), path
+    assert batch["res"]["forge_results"]["score"] == 1
+    assert not (batch["outside"] / "survivor-was-here").exists()
+
+
+def test_nothing_secret_reaches_the_worker(batch):
+    """The reference, hidden tests, a peer's code, the secret: read_secrets and gc_frames found
+    nothing (their answers would be off, and they print LEAK lines)."""
+    secret = SECRET
+    for attack in ("read_secrets", "gc_frames"):
+        res = batch["res"][attack]
+        assert "LEAK" not in res["extra_data"]["ulp"]["student_output"], attack
+        assert res["score"] == 6
+    for path in batch["out"].rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_text(errors="replace"), path
+
+
+def test_hidden_test_feedback_carries_nothing_of_the_student(batch):
+    res, out = batch["res"]["exfil_hidden"], batch["out"] / "exfil_hidden"
+    assert output_of(res, HALF) == HIDDEN_TEXT
+    visible = [res["output"], *(t["output"] for t in res["tests"]),
+               (out / "report.md").read_text(), (out / "report.html").read_text(),
+               (batch["out"] / "grades.csv").read_text()]
+    assert not any("EXFIL" in text for text in visible)
+    assert output_of(batch["res"]["sleep_forever"], HALF) == HIDDEN_TEXT
+    # The student's prints are kept for instructors only (extra_data, which students do not see).
+    assert "EXFIL-STDOUT" in res["extra_data"]["ulp"]["student_output"]
+
+
+def test_exits_and_signals_fail_only_their_tests(batch):
+    res = batch["res"]
+    assert "could not be imported" in res["exit_import_sys"]["output"]
+    assert "ended the process while being imported" in res["exit_import_os"]["output"]
+    assert "ended during add" in output_of(res["exit_midcall"], ADD)
+    assert "raised SystemExit, which stops a program" in output_of(res["exit_midcall"], ODD)
+    assert "ended during half(3)" in output_of(res["killpg"], ODD)
+
+
+def test_timeouts_stop_loops_that_ignore_signals_and_sleeps(batch):
+    assert "did not return within 3 s" in output_of(batch["res"]["infinite_loop"], ADD)
+
+
+def test_memory_is_bounded_by_rlimit_as(batch):
+    text = output_of(batch["res"]["memory_growth"], ADD)
+    got = re.search(r"MemoryError: stopped at (\d+) MiB", text)
+    assert got, text
+    assert int(got.group(1)) <= sandbox.Limits().memory_mb
+
+
+def test_huge_output_is_cut(batch):
+    res = batch["res"]["huge_output"]
+    assert len(res["extra_data"]["ulp"]["student_output"]) <= results.STUDENT_OUTPUT_KEEP
+    assert (batch["out"] / "huge_output" / "results.json").stat().st_size < 200_000
+
+
+def test_answers_that_lie_arrive_as_plain_data(batch):
+    res = batch["res"]
+    assert "add(0, 0) = 1, expected 0" in output_of(res["liar_python"], ADD)
+    assert "is not plain data" in output_of(res["liar_dunder"], ADD)
+    assert "add must return an int, got ndarray" in output_of(res["liar_arrays"], ADD)
+    assert "`__builtins__` (line 13, at module level)" in output_of(res["monkeypatch"], ADD)
+
+
+def test_no_network(batch):
+    assert batch["listener_hits"] == []
+    assert batch["res"]["network"]["score"] == 6
+
+
+def test_no_process_outlives_its_worker(batch):
+    assert batch["survivors"] == [], "zz_survivor or fork_bomb children outlived their worker"
+    assert not (batch["outside"] / "survivor-heartbeat").exists()
+
+
+def test_nothing_written_outside_the_worker(batch):
+    token, v = batch["token"], batch["values"]
+    inside_test = [Path(v["TMP"]) / "write_outside", Path(v["OUT"]) / f"ulp-attack-{token}",
+                   Path(v["CLASS"]) / "zz_victim" / f"ulp-attack-{token}",
+                   Path(v["COURSE"]) / "assignments" / "toy" / f"ulp-attack-{token}",
+                   Path(v["TMP"]) / "sitecustomize.py"]
+    for p in inside_test + [p for p in batch["planted"] if p not in batch["existed"]]:
+        assert not p.exists(), f"an attack wrote {p}"
+    assert sorted(p.name for p in (batch["class"] / "zz_victim").iterdir()) == ["toy.py"]
+
+
+def test_course_files_are_untouched(batch):
+    assert tree_digest(batch["course"]) == batch["course_before"]
+    assert batch["res"]["tamper_course"]["score"] == 1
+
+
+def test_nothing_persists_into_a_later_submission(batch):
+    victim = batch["res"]["zz_victim"]
+    assert victim["score"] == 6 and flags(victim) == set()
+
+
+def test_gradebook_survives(batch):
+    out = batch["out"]
+    assert (out / "old_student" / "results.json").read_text() == '{"score": 5}'
+    rows = {r.split(",")[0]: r for r in (out / "grades.csv").read_text().splitlines()[1:]}
+    assert rows["gradebook"].startswith("gradebook,6,6,")
+    assert all((out / sid / "results.json").exists() for sid in EXPECTED)
+
+
+def test_report_feedback_cannot_forge_pass_lines(batch):
+    md = (batch["out"] / "report_injection" / "report.md").read_text()
+    lines = re.findall(r"^- (PASS|FAIL) \*\*", md, re.M)
+    assert sorted(lines) == ["FAIL", "PASS", "PASS", "PASS"], md
+
+
+def test_report_html_escapes_student_text(batch):
+    html = (batch["out"] / "report_injection" / "report.html").read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_reports_carry_no_terminal_control_characters(batch):
+    md = (batch["out"] / "report_injection" / "report.md").read_text()
+    assert "\x1b" not in md and "\x07" not in md
+
+
+def test_decoding_an_answer_is_bounded(batch):
+    """A reply of one and a half million list items must be refused as garbage, not decoded
+    for seconds outside the call's deadline."""
+    res = batch["res"]["protocol_decode_bomb"]
+    assert "not a valid answer" in output_of(res, ADD)
+
+
+# ----------------------------------------------------------------- beyond the one batch
+
+def test_a_student_cannot_starve_the_student_graded_beside_it(tmp_path, course_env):
+    """nproc_hog holds the processes its limit allows while nproc_victim, graded at the same
+    time, starts a thread per call. (A limit of 64 keeps the hog small.)"""
+    course_env(copy_course(tmp_path / "course", processes=64, max_examples=25))
+    klass = tmp_path / "class"
+    for attack in sorted((ATTACKS / "concurrent").glob("*.py")):
+        (klass / attack.stem).mkdir(parents=True)
+        shutil.copy(attack, klass / attack.stem / "toy.py")
+    hog, victim = grading.grade_class("toy", klass, tmp_path / "out", workers=2)
+    hog_output = hog["extra_data"]["ulp"]["student_output"]
+    assert re.search(r"the limit refused [1-9]", hog_output), "the hog never reached its limit"
+    assert hog["score"] == 6
+    assert victim["score"] == 6, output_of(victim, ADD)
+
+
+@pytest.mark.skipif(not sandbox._unshare_works(), reason="no unshare here")
+def test_a_survivor_dies_with_its_worker_at_the_unshare_level_too(tmp_path, course_env):
+    course_env(copy_course(tmp_path / "course", max_examples=25))
+    mark, outside = f"ulpa{secrets.token_hex(5)}", tmp_path / "outside"
+    outside.mkdir()
+    source = (ATTACKS / "zz_survivor.py").read_text()
+    for key, value in {"MARK": mark, "TMP": str(outside), "OUT": str(tmp_path / "out"),
+                       "TOKEN": mark}.items():
+        source = source.replace(f"@@{key}@@", value)
+    folder = tmp_path / "class" / "zz_survivor"
+    folder.mkdir(parents=True)
+    (folder / "toy.py").write_text(source)
+    try:
+        res = grading.grade_in_subprocess("toy", grading.Job("zz_survivor", folder, tmp_path / "out"),
+                                          isolation_level="unshare")
+        time.sleep(1.0)
+        assert res["extra_data"]["ulp"]["isolation"]["level"] == "unshare" and res["score"] == 6
+        assert marker_processes(mark) == []
+    finally:
+        for pid in marker_processes(mark):  # this test's own survivor
+            os.kill(pid, 9)
