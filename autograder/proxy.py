@@ -242,6 +242,7 @@ class StudentModule:
         self._test_started = time.monotonic()
         self._test_budget = worker.limits.test_timeout_s
         self.called: set[str] = set()
+        self.last_meta: dict = {}  # what the worker measured on the last call (seconds, ...)
 
     def begin_test(self) -> None:
         """Called by the plugin before each test: resets the per-test time budget."""
@@ -298,6 +299,7 @@ class StudentModule:
         timeout = min(worker.limits.call_timeout_s, self._time_left(what))
         reply = worker.request(("call", name, list(args), dict(kwargs)), timeout, what)
         kind, meta = reply[0], (reply[-1] if isinstance(reply[-1], dict) else {})
+        self.last_meta = meta
         self._check_forbidden(name, meta.get("forbidden", []) if isinstance(meta, dict) else [])
         if meta.get("out_of_bounds_writes"):
             raise BadAnswer(f"{what} wrote outside its tensors (into the guard zone around "
