@@ -112,7 +112,7 @@ def grade_submission(assignment_id: str, submission: Path, student_id: str = "st
     if plugin.author_errors or code not in (0, 1):
         raise assignments.AssignmentError(
             f"the tests of {assignment_id} did not run (pytest exit {int(code)}): "
-            + "; ".join(plugin.author_errors) + "\n" + sink.getvalue()[-4000:])
+            + "; ".join(dict.fromkeys(plugin.author_errors)) + "\n" + sink.getvalue()[-4000:])
     if plugin.worker.import_error is not None and file.exists():
         messages.append(plugin.worker.describe_import_error())
     outcomes = list(plugin.outcomes.values())

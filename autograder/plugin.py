@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from autograder import forbidden
 from autograder.assignment import Assignment, load_reference
-from autograder.proxy import StudentModule, Worker
+from autograder.proxy import StudentModule, Worker, WorkerStartError
 from autograder.sandbox import Isolation
 from autograder.testing import (GPU_ONLY_MARK, HIDDEN_MARK, POINTS_MARK, GradingAbort,
                                 StudentRaised)
@@ -52,7 +52,7 @@ class GradingPlugin:
         self.device = device
         self.outcomes: dict[str, Verdict] = {}
         self.not_graded: list[str] = []
-        self.author_errors: list[str] = []
+        self.author_errors: list[str] = []  # not the student's doing: the grade is not given
         source = self.submission_file.read_text(errors="replace") if self.submission_file.exists() else ""
         self.forbidden_report = forbidden.check_source(source, assignment.forbidden)
         self.worker = Worker(self.submission_file, assignment.id, assignment.limits, isolation,
@@ -131,6 +131,8 @@ class GradingPlugin:
             outcome.passed = report.passed
             outcome.functions = sorted(self.module.called)
             if report.failed and call.excinfo is not None:
+                if isinstance(call.excinfo.value, WorkerStartError):  # the machine's fault
+                    self.author_errors.append(str(call.excinfo.value))
                 outcome.feedback = _feedback(call.excinfo)
                 if isinstance(call.excinfo.value, GradingAbort):
                     outcome.abort = type(call.excinfo.value).__name__

@@ -25,6 +25,10 @@ from autograder.testing import (BadAnswer, ForbiddenUse, ImportFailed, MissingNa
                                 student_exception)
 
 OUTPUT_KEEP = 64 * 1024
+
+
+class WorkerStartError(RuntimeError):
+    """The worker itself could not start: a fault of the grading machine, never a grade."""
 MAX_RESTARTS = 25
 
 
@@ -96,6 +100,7 @@ class Worker:
         self.proc = subprocess.Popen(
             argv + [json.dumps(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self.output_file, env=env, cwd=copy, start_new_session=True)
+        self._expect_hello()
         try:
             message = protocol.read_message(self.proc.stdout.fileno(),
                                             timeout=self.limits.import_timeout_s,
@@ -121,6 +126,20 @@ class Worker:
             self._kill("garbage at import")
             self.import_error = {"type": "Garbage", "bases": [], "frames": [],
                                  "message": "the worker sent something that is not a greeting"}
+
+    def _expect_hello(self) -> None:
+        """The worker greets before it imports student code; no greeting means the grading
+        machine, not the student, is at fault: stop this grade loudly instead of scoring zero."""
+        try:
+            hello = protocol.read_message(self.proc.stdout.fileno(), timeout=120, max_bytes=1024)
+        except protocol.ProtocolError as e:
+            hello = e
+        if hello != ("hello",):
+            self._kill(None)
+            raise WorkerStartError(
+                f"the sandboxed worker could not start ({hello}); its output: "
+                f"{bytes(self.output[-2000:]).decode('utf-8', 'replace')}. Check the isolation "
+                f"level ({self.isolation.level}) on this machine: `ulp check` on the reference.")
 
     def _max_bytes(self) -> int:
         return self.limits.max_message_mb * 2**20

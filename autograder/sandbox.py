@@ -169,6 +169,8 @@ def _bwrap_args(submission_copy: Path, gpu: bool) -> list[str]:
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
         args.append("--unshare-user")
+    # The private /tmp first: a checkout or venv under /tmp is bound on top of it, not hidden.
+    args += ["--tmpfs", "/tmp"]
     made: set[str] = set()
     for path in _readable_paths():
         for parent in reversed(Path(path).parents):
@@ -181,7 +183,7 @@ def _bwrap_args(submission_copy: Path, gpu: bool) -> list[str]:
     for d in SYSTEM_DIRS:  # merged-/usr systems: /bin, /lib... are links into /usr
         if os.path.islink(d):
             args += ["--symlink", os.readlink(d), d]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    args += ["--proc", "/proc", "--dev", "/dev",
              "--bind", str(submission_copy), SANDBOX_SUBMISSION, "--chdir", SANDBOX_SUBMISSION]
     if gpu:
         for dev in sorted(Path("/dev").glob("nvidia*")):

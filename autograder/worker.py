@@ -33,6 +33,7 @@ def main() -> None:
         os.setgid(gid)
         os.setuid(uid)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing
+    protocol.write_message(channel_out, ("hello",))  # up and sandboxed: what fails now is theirs
     recorder = _RuntimeRecorder(config.get("runtime_forbidden", []))
     recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])
     module, error = _import_student(config["module_path"], config["module_name"])

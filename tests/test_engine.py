@@ -199,3 +199,18 @@ def test_notebook_that_does_not_parse_gets_a_clear_message(toy_env, tmp_path):
     res = grading.grade_in_subprocess("toy", grading.Job("nb", tmp_path / "nb", tmp_path / "o2"))
     assert res["score"] == 0 and "toy.ipynb is not a notebook Jupyter can read" in res["output"]
     assert "save it again" in res["output"]
+
+
+def test_a_worker_that_cannot_start_is_a_grader_failure_not_a_zero(toy_env, tmp_path, monkeypatch):
+    """If the sandbox itself is broken, no student may be given a grade."""
+    from autograder import sandbox as sb
+
+    real = sb.worker_command
+
+    def broken(*args, **kwargs):
+        argv, env, config = real(*args, **kwargs)
+        return ["false"] + argv[1:], env, config
+
+    monkeypatch.setattr(sb, "worker_command", broken)
+    with pytest.raises(Exception, match="worker could not start"):
+        grading.grade_submission("toy", TOY / "submissions" / "good", "good")
