@@ -141,7 +141,7 @@ def run_autograder(assignment_id, submission, results, student_id):
 
 @main.command()
 @click.argument("assignment_id", required=False)
-@click.argument("submissions", type=click.Path(path_type=Path, exists=True))
+@click.argument("submissions", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--all", "all_", is_flag=True,
               help="Grade every assignment; results go to OUT/<assignment>/<student>/.")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
@@ -156,6 +156,10 @@ def grade(assignment_id, submissions, all_, out, workers, backend, regrade):
     """Grade a class: SUBMISSIONS holds one folder per student (named by the student id).
 
     A batch that was interrupted resumes: current grades in OUT are kept, the rest are graded."""
+    if all_ and submissions is None and assignment_id:  # `ulp grade --all SUBMISSIONS`
+        assignment_id, submissions = None, Path(assignment_id)
+    if submissions is None or not submissions.exists():
+        raise click.UsageError("give the SUBMISSIONS folder: one sub-folder per student")
     ids = _ids(assignment_id, all_)
     for aid in ids:
         target = out / aid if all_ else out
