@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from autograder import assignment as assignments
-from autograder import grading, report
+from autograder import grading, report, results
+from autograder import statement as statements
 
 console = Console()
 err = Console(stderr=True)
@@ -66,7 +67,6 @@ def validate(assignment_id, all_):
         rmax = ref["extra_data"]["ulp"].get("max_score", 0)
         ok = rmax > 0 and ref["score"] == rmax and stub["score"] == 0
         try:
-            from autograder import statement as statements
             statements.render(a, "validate")
         except Exception as e:  # noqa: BLE001 - any template error is the author's to fix
             ok = False
@@ -107,8 +107,6 @@ def check(assignment_id, file, student_id):
 @click.option("--student-id", help="Render the student's own version (their per-student values).")
 def statement(assignment_id, student_id):
     """Print an assignment's statement (Markdown), for the class or for one student."""
-    from autograder import statement as statements
-
     click.echo(statements.render(assignments.load(assignment_id), student_id))
 
 
@@ -175,7 +173,7 @@ def grade(assignment_id, submissions, all_, out, workers, backend, regrade):
                                          progress=advance, regrade=regrade)
         table = Table("student", "score", "failed tests", "flags", title=f"{aid} → {target}")
         for (sid, _), res in zip(students, graded):
-            s = grading.results.summary_of(res)
+            s = results.summary_of(res)
             table.add_row(sid, f"{s['score']:g} / {s['max_score']:g}", ", ".join(s["failed"])[:60],
                           ", ".join(s["flags"]))
         console.print(table)

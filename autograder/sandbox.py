@@ -197,13 +197,13 @@ def _readable_paths() -> list[str]:
     """System directories, the Python installation, site-packages and the engine's package."""
     paths = [d for d in SYSTEM_DIRS if os.path.isdir(d) and not os.path.islink(d)]
     paths += ["/etc/ld.so.cache"] if os.path.exists("/etc/ld.so.cache") else []
+    # The base installation too: a venv's bin/python is a symlink into it.
     candidates = [sys.base_prefix, sys.prefix, *site.getsitepackages(),
                   str(Path(autograder.__file__).resolve().parent)]
     for c in candidates:
         c = str(Path(c).resolve())
         if os.path.exists(c) and not any(c == p or c.startswith(p + "/") for p in paths):
             paths.append(c)
-    # A venv's bin/python is a symlink into the base installation: keep links resolvable.
     return sorted(set(paths), key=len)
 
 
