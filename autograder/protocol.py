@@ -62,6 +62,10 @@ class ChannelTimeout(ProtocolError):
     """No complete message arrived before the deadline."""
 
 
+class MessageTooLarge(ProtocolError):
+    """The frame announces more bytes than the reader accepts (``max_message_mb``)."""
+
+
 # ---------------------------------------------------------------------------------------- encode
 
 def encode(value) -> bytes:
@@ -317,7 +321,7 @@ def read_message(fd: int, *, timeout: float | None = None, max_bytes: int = DEFA
     if magic != MAGIC:
         raise ProtocolError("the channel does not carry ulp messages (bad magic)")
     if length > max_bytes:
-        raise ProtocolError(f"message of {length} bytes exceeds the limit of {max_bytes} bytes")
+        raise MessageTooLarge(f"message of {length} bytes exceeds the limit of {max_bytes} bytes")
     return decode(_read_exactly(fd, length, deadline), tensor_device=tensor_device)
 
 

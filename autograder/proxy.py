@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -25,6 +26,8 @@ from autograder.testing import (BadAnswer, ForbiddenUse, ImportFailed, MissingNa
                                 student_exception)
 
 OUTPUT_KEEP = 64 * 1024
+EVENTS_KEEP = 64 * 1024  # bytes read from the events pipe per worker: a flood is not our problem
+WORKER_EVENTS = {"network attempt", "process spawn", "tampering"}  # what the worker may report
 
 
 class WorkerStartError(RuntimeError):
@@ -77,8 +80,15 @@ class Worker:
         self.functions: list[str] = []
         self.import_error: dict | None = None
         self.starts = 0
-        self.events: list[str] = []  # what an instructor should know: crashes, timeouts, limits
+        self.events: list[str] = []  # flags (sandbox.FLAGS) an instructor should see
         self.output = bytearray()
+        self.events_fd: int | None = None  # read end of the worker's audit-event pipe
+        self.events_read = 0
+
+    def flag(self, name: str) -> None:
+        """Record a flag (a key of sandbox.FLAGS) once."""
+        if name not in self.events:
+            self.events.append(name)
 
     # ------------------------------------------------------------------ lifecycle
     def _start(self) -> None:
@@ -95,35 +105,54 @@ class Worker:
             for p in (copy, copy / f"{self.module_name}.py"):
                 os.chown(p, *sandbox.worker_uid())
         self.output_file = tempfile.TemporaryFile(dir=self.workdir)
+        events_r, events_w = os.pipe()
+        self.events_fd = events_r
+        os.set_blocking(events_r, False)
         argv, env, config = sandbox.worker_command(self.isolation, copy, self.module_name,
-                                                   self.config, gpu=self.gpu)
-        self.proc = subprocess.Popen(
-            argv + [json.dumps(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.output_file, env=env, cwd=copy, start_new_session=True)
+                                                   dict(self.config, events_fd=events_w), gpu=self.gpu)
+        self.cpu_before = _children_cpu()
+        try:
+            self.proc = subprocess.Popen(
+                argv + [json.dumps(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=self.output_file, env=env, cwd=copy, start_new_session=True,
+                pass_fds=[events_w])
+        finally:
+            os.close(events_w)
         self._expect_hello()
         try:
             message = protocol.read_message(self.proc.stdout.fileno(),
                                             timeout=self.limits.import_timeout_s,
                                             max_bytes=self._max_bytes())
         except protocol.ChannelTimeout:
-            self._kill("import timeout")
+            self._kill("timeout")
             self.import_error = {"type": "Timeout", "bases": [], "frames": [],
                                  "message": f"importing the module took longer than "
                                             f"{self.limits.import_timeout_s:g} s"}
             return
         except protocol.ProtocolError as e:
-            code = self._kill("exit at import")
+            if not isinstance(e, protocol.ChannelClosed):  # bytes, but not a greeting
+                self._kill("garbage answer")
+                self.import_error = {"type": "Garbage", "bases": [], "frames": [],
+                                     "message": f"the worker sent something that is not a greeting ({e})"}
+                return
+            code = self._kill_after_exit(e)
             self.import_error = {"type": "Exit", "bases": [], "frames": [],
                                  "message": f"the module ended the process while being imported "
                                             f"({_exit_words(code)}; {e})"}
             return
         if isinstance(message, tuple) and message and message[0] == "ready":
+            self._drain_events(alive=True)
             self.functions = list(message[1].get("functions", []))
         elif isinstance(message, tuple) and message and message[0] == "import_error":
             self.import_error = message[1]
+            bases = message[1].get("bases", []) if isinstance(message[1], dict) else []
+            if "MemoryError" in bases:
+                self.flag("memory limit")
+            elif bases and "Exception" not in bases:  # SystemExit, KeyboardInterrupt
+                self.flag("exited early")
             self._kill(None)
         else:
-            self._kill("garbage at import")
+            self._kill("garbage answer")
             self.import_error = {"type": "Garbage", "bases": [], "frames": [],
                                  "message": "the worker sent something that is not a greeting"}
 
@@ -145,8 +174,9 @@ class Worker:
         return self.limits.max_message_mb * 2**20
 
     def _kill(self, event: str | None) -> int | None:
+        """End the worker, everything it started, and its files; returns its exit status."""
         if event:
-            self.events.append(event)
+            self.flag(event)
         proc, self.proc = self.proc, None
         code = None
         if proc is not None:
@@ -163,11 +193,89 @@ class Worker:
                     stream.close()
                 except OSError:
                     pass
+        if sandbox.drops_uid(self.isolation):  # what left the group (setsid) has its uid
+            sandbox.kill_worker_uid()
+        self._drain_events(alive=False)
+        self._check_file_sizes()
         self._collect_output()
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
         return code
+
+    def _kill_after_exit(self, error: Exception) -> int | None:
+        """The channel closed or broke: let the worker finish exiting, then say why it ended."""
+        if self.proc is not None and isinstance(error, (protocol.ChannelClosed, OSError)):
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        code = self._kill(None)
+        self.flag(self._why_it_ended(code))
+        return code
+
+    def _why_it_ended(self, code: int | None) -> str:
+        """The flag for a worker that ended by itself: an exit, a limit's signal, or a crash."""
+        sig = _signal_of(code, self.isolation.level)
+        cpu = _children_cpu() - getattr(self, "cpu_before", 0.0)
+        if code is None:
+            return "crash"
+        if sig is None:
+            return "exited early"
+        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= self.limits.cpu_s - 1):
+            return "cpu limit"
+        if sig == signal.SIGXFSZ:
+            return "file size limit"
+        return "crash"
+
+    def _drain_events(self, alive: bool) -> None:
+        """Read the worker's audit events (known flag names only). The pipe closing while the
+        worker still runs means the student closed or replaced it: that is tampering."""
+        fd = self.events_fd
+        if fd is None:
+            return
+        data = b""
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:
+                break
+            except OSError:
+                chunk = b""
+            if not chunk:
+                if alive:
+                    self.flag("tampering")
+                os.close(fd)
+                self.events_fd = None
+                break
+            if self.events_read < EVENTS_KEEP:
+                data += chunk[:EVENTS_KEEP - self.events_read]
+                self.events_read += len(chunk)
+        for line in data.decode("ascii", "replace").splitlines():
+            if line in WORKER_EVENTS:
+                self.flag(line)
+        if not alive and self.events_fd is not None:
+            os.close(self.events_fd)
+            self.events_fd = None
+
+    def _check_file_sizes(self) -> None:
+        """A file (or the captured output) at the file-size limit: the student hit RLIMIT_FSIZE."""
+        limit = self.limits.file_size_mb * 2**20
+        sizes = []
+        if self.output_file is not None:
+            try:
+                sizes.append(os.fstat(self.output_file.fileno()).st_size)
+            except (OSError, ValueError):
+                pass
+        if self.workdir is not None:
+            for root, _, files in os.walk(self.workdir / "submission"):
+                for name in files:
+                    try:
+                        sizes.append(os.lstat(os.path.join(root, name)).st_size)
+                    except OSError:
+                        pass
+        if any(size >= limit for size in sizes):
+            self.flag("file size limit")
 
     def _collect_output(self) -> None:
         if self.output_file is None:
@@ -178,7 +286,7 @@ class Worker:
             data = self.output_file.read(room + 1) if room > 0 else b""
             self.output += data[:max(room, 0)]
             if len(data) > room:
-                self.events.append("output truncated")
+                self.flag("output truncated")
             self.output_file.close()
         except (OSError, ValueError):
             pass
@@ -219,8 +327,12 @@ class Worker:
             self._kill("timeout")
             raise WorkerTimeout(f"{what} did not return within {timeout:g} s (an endless loop, "
                                 "or far too slow); the call was stopped") from None
-        except (BrokenPipeError, protocol.ChannelClosed):
-            code = self._kill("crash")
+        except protocol.MessageTooLarge as e:
+            self._kill("message too large")
+            raise BadAnswer(f"{what} sent back an answer larger than the limit of "
+                            f"{self.limits.max_message_mb} MiB ({e})") from None
+        except (BrokenPipeError, protocol.ChannelClosed) as e:
+            code = self._kill_after_exit(e)
             raise WorkerCrashed(f"the process running your code ended during {what} "
                                 f"({_exit_words(code)}). A function must return its answer; "
                                 "it must not exit, and must stay within the limits "
@@ -232,7 +344,26 @@ class Worker:
         if not isinstance(reply, tuple) or not reply or not isinstance(reply[0], str):
             self._kill("garbage answer")
             raise BadAnswer(f"{what} sent back something that is not a valid answer")
+        self._drain_events(alive=True)
         return reply
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's reaped children (a worker's, once it is waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _signal_of(code: int | None, level: str) -> int | None:
+    """The signal that ended a worker: Popen's negative status, or bubblewrap's and unshare's
+    128 + signal."""
+    if code is None:
+        return None
+    if code < 0:
+        return -code
+    if code > 128 and level in ("bwrap", "unshare"):
+        return code - 128
+    return None
 
 
 def _exit_words(code: int | None) -> str:
@@ -287,12 +418,14 @@ class StudentModule:
             return
         uses = list(dict.fromkeys([f.describe() for f in findings]
                                   + [f"`{h}` (called at run time)" for h in runtime_hits]))
+        self._worker.flag("forbidden call")
         raise ForbiddenUse(f"{name} uses what {self._assignment} forbids: {', '.join(uses)} in "
                            f"{self._filename()}. {self._why}".strip())
 
     def _time_left(self, what: str) -> float:
         left = self._test_budget - (time.monotonic() - self._test_started)
         if left <= 0:
+            self._worker.flag("timeout")
             raise WorkerTimeout(f"this test's calls took more than {self._test_budget:g} s in "
                                 f"all (the last was {what}); your code is far too slow")
         return left
@@ -303,6 +436,7 @@ class StudentModule:
         if reply[0] == "missing":
             raise MissingName(f"{self._filename()} defines no `{name}`: the assignment asks for it")
         if reply[0] == "unsendable":
+            self._worker.flag("unsendable answer")
             raise BadAnswer(f"`{name}` is not plain data: {reply[1]}")
         return reply[1]
 
@@ -331,6 +465,7 @@ class StudentModule:
         if kind == "missing":
             raise MissingName(f"{self._filename()} defines no function `{name}`")
         if kind == "unsendable":
+            worker.flag("unsendable answer")
             raise BadAnswer(f"{what} returned a value that is not plain data: {reply[1]}")
         worker._kill("garbage answer")
         raise BadAnswer(f"{what} sent back an answer the grader does not understand")
@@ -344,7 +479,10 @@ class StudentModule:
             raise NotImplementedByStudent(f"{name} is not implemented yet (it raises "
                                           "NotImplementedError): write it, then run `ulp check`")
         message = f"{what} raised {etype}: {info.get('message', '')}" + (f"\n{where}" if where else "")
+        if "MemoryError" in info.get("bases", []):
+            self._worker.flag("memory limit")
         if not any(b == "Exception" for b in info.get("bases", [])):
+            self._worker.flag("exited early")
             raise WorkerCrashed(f"{what} raised {etype}, which stops a program: a function must "
                                 f"return its answer, not exit{chr(10) + where if where else ''}")
         raise student_exception(info, message)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import site
 import subprocess
 import sys
@@ -27,18 +28,71 @@ from pathlib import Path
 
 import autograder
 
-UID_BASE = 200_000  # workers run as uid UID_BASE + (grader pid % UID_SPAN): one uid per worker,
-UID_SPAN = 100_000  # so per-user limits (RLIMIT_NPROC) are not shared between students
+UID_BASE = 200_000  # workers run as uid UID_BASE + the grader's pid (pid_max is at most 2**22):
+# one uid per live grader, so per-user limits (RLIMIT_NPROC) are not shared between students,
+# and "every process of this uid" is exactly what this grader's workers started.
 
 
 def worker_uid() -> tuple[int, int]:
     """The unprivileged uid/gid of this grader process's worker (no passwd entry needed)."""
-    uid = UID_BASE + os.getpid() % UID_SPAN
+    uid = UID_BASE + os.getpid()
     return uid, uid
 
 
 def drops_uid(isolation: "Isolation") -> bool:
     return any(layer.startswith("own uid") for layer in isolation.layers)
+
+
+def kill_worker_uid() -> None:
+    """SIGKILL every process of this grader's worker uid, wherever it went (``setsid``, a double
+    fork): a forked child becomes that uid and calls ``kill(-1)``, which reaches exactly the
+    processes of its own uid. Run after each worker; twice, in case one was forking meanwhile."""
+    uid, gid = worker_uid()
+    for _ in range(2):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child only drops and signals
+            try:
+                os.setgroups([])
+                os.setgid(gid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            except BaseException:  # noqa: BLE001
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+
+
+# The flags an instructor may see in extra_data.ulp.flags, each with the words the results'
+# output uses for it. One place: the worker's events, the grader's inferences and the report.
+FLAGS = {
+    "exited early": "the code ended its own process (sys.exit, os._exit or a signal to itself) "
+                    "at import or during a call, instead of returning an answer",
+    "network attempt": "the code tried to use the network (a socket connect, bind or send); "
+                       "under bubblewrap there is no network, so nothing left the worker",
+    "process spawn": "the code started or tried to start another process (fork, subprocess, "
+                     "exec, os.system)",
+    "tampering": "the code tried to reach outside its sandbox: write or delete files outside "
+                 "its own folder, read another process's /proc entry, signal the grader, or "
+                 "disable the grader's event recording",
+    "timeout": "a call, a test or the import took longer than its time limit and was stopped",
+    "memory limit": "the code ran out of its memory limit (MemoryError)",
+    "cpu limit": "the code used up its CPU-time limit and was killed",
+    "file size limit": "the code wrote a file (or output) up to the file-size limit",
+    "output truncated": "the code printed more than the grader keeps; the rest was dropped",
+    "message too large": "an answer was larger than the message-size limit and was refused",
+    "unsendable answer": "a function returned a value that is not plain data",
+    "forbidden call": "the code uses something the assignment forbids",
+    "garbage answer": "the code wrote bytes into the grader's channel that are not an answer",
+    "crash": "the process running the code died of a signal (a segfault, an abort, a kill)",
+    "grader failure": "the grader itself could not finish this grade (not the student's doing)",
+}
+
+
+def describe_flags(flags) -> list[str]:
+    """One sentence per flag, for the output text a person reads."""
+    return [f"Flag '{f}': {FLAGS.get(f, 'see the course staff')}." for f in flags]
+
+
 SANDBOX_SUBMISSION = "/submission"
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives"]
 

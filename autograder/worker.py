@@ -12,9 +12,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import posixpath
 import resource
 import signal
 import sys
+import sysconfig
 import time
 import traceback
 
@@ -36,6 +38,8 @@ def main() -> None:
     protocol.write_message(channel_out, ("hello",))  # up and sandboxed: what fails now is theirs
     recorder = _RuntimeRecorder(config.get("runtime_forbidden", []))
     recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])
+    if config.get("events_fd") is not None:
+        install_audit_hook(config["events_fd"], config["module_path"])
     module, error = _import_student(config["module_path"], config["module_name"])
     if error is not None:
         protocol.write_message(channel_out, ("import_error", error))
@@ -151,6 +155,108 @@ def _describe_exception(e: BaseException, student_path: str) -> dict:
         frames.append({"line": e.lineno, "function": "<module>", "code": (e.text or "").strip()[:200]})
     return {"type": _safe_text(lambda: type(e).__name__), "bases": bases,
             "message": _safe_text(lambda: e), "frames": frames[-5:]}
+
+
+# ------------------------------------------------------------------------------ audit events
+
+NETWORK_EVENTS = frozenset({"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"})
+SPAWN_EVENTS = frozenset({"os.fork", "os.forkpty", "os.exec", "os.posix_spawn", "os.spawn",
+                          "os.system", "subprocess.Popen", "pty.spawn"})
+PATH_EVENTS = frozenset({"os.remove", "os.rmdir", "os.rename", "os.truncate", "shutil.rmtree",
+                         "os.chmod", "os.chown", "os.link", "os.symlink"})
+WATCHED = NETWORK_EVENTS | SPAWN_EVENTS | PATH_EVENTS | frozenset(
+    {"open", "os.kill", "os.killpg", "object.__setattr__"})
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+
+
+def install_audit_hook(events_fd: int, module_path: str) -> None:
+    """Report what the student's code attempts on ``events_fd``, one flag name per line.
+
+    An audit hook (PEP 578) cannot be removed, sees every socket, process, file and signal
+    operation however it was reached, and runs before the operation: the sandbox makes the
+    attempt fail, the hook makes it visible. It holds no mutable state and every function it
+    uses is bound as a default argument, so patching ``os``, ``builtins`` or this module changes
+    nothing; changing the hook's own code or defaults is refused (and reported). Spawning, files
+    and signals count only when the nearest caller outside the Python installation is the
+    student's (a library that compiles with a subprocess is not the student); the network counts
+    always. A write or delete counts outside the submission's folder, except in /tmp or /dev
+    where the worker may write (in bubblewrap it may not: /tmp is root's there). The grader accepts only known flag names from this pipe, and notices if it closes.
+    """
+    os.set_blocking(events_fd, False)  # a full pipe drops a line rather than hang the student
+    home = posixpath.dirname(posixpath.abspath(module_path))
+    library = tuple(sorted({p for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                            if (p := sysconfig.get_paths().get(key))}
+                           | {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                              posixpath.dirname(posixpath.abspath(__file__))})) + ("<frozen",)
+    own = (home + "/", "/proc/self/")
+    scratch = ("/tmp/", "/var/tmp/", "/dev/")  # fine where the worker may write (not in bwrap)
+
+    def hook(event, args, _watched=WATCHED, _net=NETWORK_EVENTS, _spawn=SPAWN_EVENTS,
+             _fd=events_fd, _write=os.write, _frame=sys._getframe,
+             _library=library, _own=own, _scratch=scratch, _home=home, _wflags=WRITE_FLAGS,
+             _access=os.access, _W=os.W_OK, _dirname=posixpath.dirname,
+             _fspath=os.fspath, _getcwd=os.getcwd, _normpath=posixpath.normpath,
+             _getpid=os.getpid, _getppid=os.getppid, _getpgid=os.getpgid,
+             _bytes=bytes, _int=int, _isinstance=isinstance, _getattr=getattr):
+        if event not in _watched:
+            return
+        flag, refuse = None, False
+        try:
+            if event == "object.__setattr__":  # only the hook's own code, defaults, dict
+                if _getattr(args[0], "__code__", None) is _frame(0).f_code:
+                    refuse = True
+                    flag = b"tampering\n"
+                else:
+                    return
+            elif event in _net:
+                flag = b"network attempt\n"
+            else:
+                f = _frame(1)  # the nearest caller outside the installation: the student's?
+                while f is not None and f.f_code.co_filename.startswith(_library):
+                    f = f.f_back
+                if f is None:
+                    return
+                if event in _spawn:
+                    flag = b"process spawn\n"
+                elif event == "os.kill":
+                    pid = args[0]
+                    if pid != _getpid() and (pid in (-1, 1) or pid == _getppid()
+                                             or (pid < -1 and -pid != _getpgid(0))):
+                        flag = b"tampering\n"
+                elif event == "os.killpg":
+                    if args[0] not in (0, _getpgid(0)):
+                        flag = b"tampering\n"
+                else:
+                    names = [args[0]] if event != "os.rename" else [args[0], args[1]]
+                    writes = event != "open" or (_isinstance(args[2], _int) and args[2] & _wflags)
+                    for name in names:
+                        if _isinstance(name, _int):
+                            continue
+                        path = _fspath(name)
+                        if _isinstance(path, _bytes):
+                            path = path.decode("utf-8", "replace")
+                        if not path.startswith("/"):
+                            path = _getcwd() + "/" + path
+                        path = _normpath(path)
+                        if path.startswith("/proc/"):
+                            part = path[6:].split("/", 1)[0]
+                            if part.isdigit() and _int(part) != _getpid():
+                                flag = b"tampering\n"
+                        elif writes and path != _home and not path.startswith(_own) and not (
+                                path.startswith(_scratch) and (_access(path, _W)
+                                                               or _access(_dirname(path), _W))):
+                            flag = b"tampering\n"
+        except Exception:  # noqa: BLE001 - never break the student's operation by accident
+            return
+        if flag is not None:
+            try:
+                _write(_fd, flag)
+            except OSError:
+                pass
+        if refuse:
+            raise RuntimeError("the grader's audit hook cannot be changed")
+
+    sys.addaudithook(hook)
 
 
 class _RuntimeRecorder:

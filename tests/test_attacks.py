@@ -15,6 +15,7 @@ sandbox costs a failing test, not a damaged machine. Sandbox-specific claims nee
 without it the suite is skipped (CI installs it).
 """
 
+import contextlib
 import json
 import os
 import re
@@ -22,6 +23,8 @@ import secrets
 import shutil
 import site
 import socket
+import sqlite3
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -36,7 +39,7 @@ ATTACKS = HERE / "fixtures" / "attacks"
 REPO = HERE.parent
 
 pytestmark = pytest.mark.skipif(
-    sandbox.choose().level != "bwrap",
+    sandbox.choose().level != "bwrap" and not os.environ.get("ULP_CI"),
     reason="the attack suite checks the bubblewrap sandbox; install bubblewrap (and run as root "
            "for the drop to nobody) to run it")
 
@@ -49,36 +52,37 @@ SECRET = "ulp-attack-secret-5d1e"  # fixed, so that hypothesis's examples are th
 # attack -> (the tests it must fail, the flags results.json must carry). An attack gains
 # nothing when it scores exactly the points of the tests it answers honestly.
 EXPECTED = {
-    "forge_results": ([ADD, HALF, ODD], set()),
-    "exit_import_sys": (ALL, set()),
-    "exit_import_os": (ALL, {"exit at import"}),
-    "exit_midcall": ([ADD, ODD], {"crash"}),
-    "kill_parent": ([], set()),
+    "forge_results": ([ADD, HALF, ODD], {"tampering"}),
+    "exit_import_sys": (ALL, {"exited early"}),
+    "exit_import_os": (ALL, {"exited early"}),
+    "exit_midcall": ([ADD, ODD], {"exited early"}),
+    "kill_parent": ([], {"tampering"}),
     "killpg": ([ODD], {"crash"}),
-    "monkeypatch": ([ADD, HALF, ODD, NAME], set()),  # __builtins__ at module level taints all
+    "monkeypatch": ([ADD, HALF, ODD, NAME], {"forbidden call"}),  # __builtins__ taints all
     "liar_python": ([ADD, HALF], set()),
-    "liar_dunder": ([ADD, HALF], set()),
+    "liar_dunder": ([ADD, HALF], {"unsendable answer"}),
     "liar_arrays": ([ADD, HALF], set()),
-    "read_secrets": ([], set()),
+    "read_secrets": ([], {"tampering"}),
     "exfil_hidden": ([HALF], set()),
     "gc_frames": ([], set()),
     "infinite_loop": ([ADD], {"timeout"}),
     "sleep_forever": ([HALF], {"timeout"}),
-    "memory_growth": ([ADD], set()),
-    "fork_bomb": ([], set()),
-    "zz_survivor": ([], set()),
-    "network": ([], set()),
-    "huge_output": ([], {"output truncated"}),
-    "write_outside": ([], set()),
-    "tamper_course": ([ADD, HALF, ODD], set()),
-    "persist": ([], set()),
+    "memory_growth": ([ADD], {"memory limit"}),
+    "fork_bomb": ([], {"process spawn"}),
+    "zz_survivor": ([], {"process spawn", "tampering"}),  # writes into the host's /tmp
+    "network": ([], {"network attempt"}),
+    "silence_events": ([], {"network attempt", "tampering"}),
+    "huge_output": ([], {"output truncated", "file size limit"}),
+    "write_outside": ([], {"tampering"}),
+    "tamper_course": ([ADD, HALF, ODD], {"tampering"}),
+    "persist": ([], {"tampering"}),
     "zz_victim": ([], set()),
     "protocol_garbage": ([ADD], {"garbage answer"}),
     "protocol_forged": ([ADD, HALF, ODD, NAME], set()),
     "protocol_decode_bomb": ([ADD], {"garbage answer"}),
-    "gradebook": ([], set()),
+    "gradebook": ([], {"tampering"}),
     "report_injection": ([ADD], set()),
-    "forbidden_evasion": ([ADD, HALF, ODD, NAME], set()),  # __builtins__ at module level taints all
+    "forbidden_evasion": ([ADD, HALF, ODD, NAME], {"forbidden call"}),  # __builtins__ taints all
 }
 KNOWN_WEAKNESSES: dict[str, str] = {}  # attack -> why it still works (strict xfail)
 
@@ -179,6 +183,19 @@ def course_env(monkeypatch):
     assignment.load.cache_clear()
 
 
+def make_gradebook(path: Path, token: str) -> None:
+    """A real SQLite gradebook with one row (gradebook.py tries to destroy it)."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE grades (student TEXT PRIMARY KEY, score REAL, note TEXT)")
+        db.execute("INSERT INTO grades VALUES ('old_student', 5.0, ?)", (token,))
+
+
+def read_gradebook(path: Path) -> tuple[str, list]:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        return (db.execute("PRAGMA integrity_check").fetchone()[0],
+                db.execute("SELECT student, score, note FROM grades").fetchall())
+
+
 def tree_digest(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -209,6 +226,7 @@ def batch(tmp_path_factory):
     # What an earlier grade left in the output folder: gradebook.py tries to destroy it.
     (out / "old_student").mkdir()
     (out / "old_student" / "results.json").write_text('{"score": 5}')
+    make_gradebook(out / "gradebook.sqlite", token)
     course_before = tree_digest(course)
     planted = ([Path(f"/tmp/ulp-attack-{token}-write_outside"), REPO / f"ulp-attack-{token}-write_outside"]
                + [Path(d) / n for d in site.getsitepackages()
@@ -355,9 +373,29 @@ def test_answers_that_lie_arrive_as_plain_data(batch):
     assert "`__builtins__` (line 13, at module level)" in output_of(res["monkeypatch"], ADD)
 
 
-def test_no_network(batch):
+def test_no_network_and_the_attempt_is_flagged(batch):
+    """The grader listens on 127.0.0.1 (TCP, UDP) and on a Unix socket; nothing arrives, and
+    the instructor is told that the submission tried."""
     assert batch["listener_hits"] == []
-    assert batch["res"]["network"]["score"] == 6
+    res = batch["res"]["network"]
+    assert res["score"] == 6 and "network attempt" in flags(res)
+    assert "Flag 'network attempt': the code tried to use the network" in res["output"]
+    assert "tcp 127.0.0.1: [Errno" in res["extra_data"]["ulp"]["student_output"]  # it tried
+
+
+def test_every_flag_is_explained_in_the_output(batch):
+    for sid, r in batch["res"].items():
+        for flag in flags(r):
+            assert flag in sandbox.FLAGS, f"{sid}: unknown flag {flag!r}"
+            assert f"Flag '{flag}': {sandbox.FLAGS[flag]}." in r["output"], sid
+
+
+def test_silencing_the_event_channel_is_refused_and_flagged(batch):
+    res = batch["res"]["silence_events"]
+    out = res["extra_data"]["ulp"]["student_output"]
+    assert "hook: the grader's audit hook cannot be changed" in out
+    assert "closed the event pipe" in out
+    assert flags(res) == {"network attempt", "tampering"}
 
 
 def test_no_process_outlives_its_worker(batch):
@@ -388,6 +426,9 @@ def test_nothing_persists_into_a_later_submission(batch):
 
 def test_gradebook_survives(batch):
     out = batch["out"]
+    assert read_gradebook(out / "gradebook.sqlite") == ("ok", [("old_student", 5.0, batch["token"])])
+    for suffix in ("-journal", "-wal", "-shm"):  # a planted hot journal would be replayed
+        assert not (out / f"gradebook.sqlite{suffix}").exists()
     assert (out / "old_student" / "results.json").read_text() == '{"score": 5}'
     rows = {r.split(",")[0]: r for r in (out / "grades.csv").read_text().splitlines()[1:]}
     assert rows["gradebook"].startswith("gradebook,6,6,")
@@ -451,6 +492,82 @@ def test_a_survivor_dies_with_its_worker_at_the_unshare_level_too(tmp_path, cour
                                           isolation_level="unshare")
         time.sleep(1.0)
         assert res["extra_data"]["ulp"]["isolation"]["level"] == "unshare" and res["score"] == 6
+        assert marker_processes(mark) == []
+    finally:
+        for pid in marker_processes(mark):  # this test's own survivor
+            os.kill(pid, 9)
+
+
+# ------------------------------------------------------------- no false flags, uid level
+
+CPU_ASSIGNMENTS = ["fp32_encode", "group_int4", "kahan_sum", "kv_cache", "stable_softmax"]
+
+
+@pytest.mark.parametrize("assignment_id", CPU_ASSIGNMENTS)
+def test_correct_submissions_carry_no_flags(assignment_id, tmp_path, monkeypatch):
+    """Every correct sample (tests/submissions/<id>/correct_*.py, as the assignment's self-test
+    grades it: the same cached batch when the whole suite runs) and alice's example
+    (examples/class/alice, correct throughout) carry no flag at all: the audit hook must not
+    take numpy, the grader or a library for an attempt. Their scores are the self-tests' job."""
+    from selftest import graded
+    from autograder import assignment
+    monkeypatch.delenv("ULP_COURSE_DIR", raising=False)
+    monkeypatch.delenv("ULP_COURSE_SECRET", raising=False)  # fixed files: default values
+    assignment.load.cache_clear()
+    found = {name: res for name, res in graded(assignment_id).items() if name.startswith("correct_")}
+    klass = tmp_path / "class"
+    (klass / "alice").mkdir(parents=True)
+    shutil.copy(REPO / "examples" / "class" / "alice" / f"{assignment_id}.py", klass / "alice")
+    found["alice"], = grading.grade_class(assignment_id, klass, tmp_path / "out", workers=1)
+    assignment.load.cache_clear()
+    assert len(found) >= 4
+    for name, res in found.items():
+        ulp = res["extra_data"]["ulp"]
+        assert ulp["flags"] == [], f"{name}: {ulp['flags']} {ulp.get('grader_error', '')}"
+        assert "Flag '" not in res["output"] and res["tests"], name
+    assert found["alice"]["score"] == found["alice"]["extra_data"]["ulp"]["max_score"] > 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dropping to the worker's uid needs root")
+def test_every_process_of_the_worker_uid_is_killed():
+    """sandbox.kill_worker_uid ends what a worker left behind outside its process group: a
+    setsid'd, double-forked sleeper running as the worker's uid, as the uid level would."""
+    uid, gid = sandbox.worker_uid()
+    started = subprocess.run(["setsid", "sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!"],
+                             user=uid, group=gid, extra_groups=[], cwd="/", check=True,
+                             capture_output=True, text=True, timeout=30)
+    pid = int(started.stdout)
+    assert os.stat(f"/proc/{pid}").st_uid == uid
+    try:
+        sandbox.kill_worker_uid()
+        time.sleep(0.2)
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(f"/proc/{pid}").exists() else "gone"
+        assert state in ("gone", "Z"), f"the worker uid's process {pid} survived ({state})"
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 9)
+
+
+@pytest.mark.skipif(sandbox.choose("uid").level != "uid",
+                    reason="the uid level needs root and a Python installation other users can "
+                           "read (here: " + sandbox.choose("uid").level + ")")
+def test_a_survivor_dies_with_its_worker_at_the_uid_level(tmp_path, course_env):
+    course_env(copy_course(tmp_path / "course", max_examples=25))
+    mark, outside = f"ulpa{secrets.token_hex(5)}", tmp_path / "outside"
+    outside.mkdir()
+    source = (ATTACKS / "zz_survivor.py").read_text()
+    for key, value in {"MARK": mark, "TMP": str(outside), "OUT": str(tmp_path / "out"),
+                       "TOKEN": mark}.items():
+        source = source.replace(f"@@{key}@@", value)
+    folder = tmp_path / "class" / "zz_survivor"
+    folder.mkdir(parents=True)
+    (folder / "toy.py").write_text(source)
+    try:
+        res = grading.grade_in_subprocess("toy", grading.Job("zz_survivor", folder, tmp_path / "out"),
+                                          isolation_level="uid")
+        time.sleep(1.0)
+        assert res["extra_data"]["ulp"]["isolation"]["level"] == "uid" and res["score"] == 6
+        assert "process spawn" in res["extra_data"]["ulp"]["flags"]
         assert marker_processes(mark) == []
     finally:
         for pid in marker_processes(mark):  # this test's own survivor

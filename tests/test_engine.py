@@ -102,7 +102,7 @@ def test_stub_scores_only_what_needs_no_code(graded):
 def test_exit_at_import_scores_zero_with_a_message(graded):
     res = graded[0]["exit"]
     assert res["score"] == 0 and "could not be imported" in res["output"]
-    assert "exit at import" in res["extra_data"]["ulp"]["flags"]
+    assert "exited early" in res["extra_data"]["ulp"]["flags"]
 
 
 def test_endless_loop_fails_its_test_only_and_the_worker_restarts(graded):

@@ -143,7 +143,7 @@ def test_length_bombs_are_refused_without_allocating():
 def test_framing_limits_timeout_and_close():
     r, w = os.pipe()
     protocol.write_message(w, ["x" * 100])
-    with pytest.raises(ProtocolError, match="exceeds the limit"):
+    with pytest.raises(protocol.MessageTooLarge, match="exceeds the limit"):  # flagged apart
         protocol.read_message(r, max_bytes=50)
     r, w = os.pipe()  # after an error the channel is abandoned (the worker is killed)
     os.write(w, b"nope" + bytes(8))
@@ -158,3 +158,50 @@ def test_framing_limits_timeout_and_close():
     with pytest.raises(protocol.ChannelClosed):
         protocol.read_message(r, timeout=1)
     os.close(r)
+
+
+def test_the_worker_audit_hook_reports_attempts_and_refuses_changes(tmp_path):
+    """worker.install_audit_hook in a child process: a connect, a fork, a write outside the
+    module's folder, a read of another process's /proc entry are reported on the event pipe;
+    a write inside the folder and a read of its own /proc entry are not; replacing the hook's
+    code is refused (and reported)."""
+    import subprocess
+    import sys
+    script = f'''
+import gc, os, socket, sys
+from autograder import worker
+r, w = os.pipe()
+worker.install_audit_hook(w, {str(tmp_path / "toy.py")!r})
+def student():
+    open({str(tmp_path / "scratch.txt")!r}, "w").close()      # its own folder: fine
+    open("/proc/self/status").read()                           # its own /proc: fine
+    try:
+        socket.create_connection(("127.0.0.1", 9), timeout=0.2)
+    except OSError:
+        pass
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    try:
+        open("/nonexistent-ulp-dir/x", "w")
+    except OSError:
+        pass
+    open("/proc/1/stat").read()
+    hook = next(o for o in gc.get_objects() if callable(o) and "_watched" in
+                getattr(getattr(o, "__code__", None), "co_varnames", ()))
+    try:
+        hook.__code__ = (lambda *a: None).__code__
+    except RuntimeError as e:
+        print("refused:", e)
+student()
+os.close(w)
+print(os.read(r, 4096).decode().replace(" ", "_").split())
+'''
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "refused: the grader's audit hook cannot be changed"
+    assert lines[1] == str(["network_attempt", "process_spawn", "tampering", "tampering",
+                            "tampering"])
