@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from autograder import forbidden
+from autograder import forbidden, testing
 from autograder.assignment import Assignment, load_reference
 from autograder.proxy import StudentModule, Worker, WorkerStartError
 from autograder.sandbox import Isolation
@@ -40,6 +40,7 @@ class Verdict:
     feedback: str = ""
     functions: list[str] = field(default_factory=list)
     abort: str = ""  # the GradingAbort class name when the call could not be judged
+    observations: list[dict] = field(default_factory=list)  # testing.observe() calls, per label
 
 
 class GradingPlugin:
@@ -118,6 +119,7 @@ class GradingPlugin:
 
     def pytest_runtest_setup(self, item):
         self.module.begin_test()
+        testing.start_observing()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -128,6 +130,7 @@ class GradingPlugin:
         if call.when == "setup" and report.failed:
             outcome.feedback = _feedback(call.excinfo, setup=True)
         elif call.when == "call":
+            outcome.observations = testing.stop_observing()
             outcome.passed = report.passed
             outcome.functions = sorted(self.module.called)
             if report.failed and call.excinfo is not None:

@@ -76,6 +76,8 @@ def build(*, assignment_id: str, student_id: str, outcomes: list, submission_byt
     if isolation.get("warnings"):
         summary.append("Grader note: " + " ".join(isolation["warnings"]))
     flags = sorted(set(events))
+    from autograder.sandbox import describe_flags  # the flags' words live with the sandbox
+    summary += describe_flags(flags)
     return {
         "score": score,
         "execution_time": round(elapsed, 3),
@@ -98,6 +100,9 @@ def build(*, assignment_id: str, student_id: str, outcomes: list, submission_byt
                 "versions": versions(),
                 "flags": flags,
                 "not_graded": not_graded,
+                # error-vs-bound pairs for the report's plots; visible tests only (no hidden input)
+                "observations": {o.name: o.observations for o in outcomes
+                                 if getattr(o, "observations", None) and not o.hidden},
                 "student_output": clean_text(student_output[:STUDENT_OUTPUT_KEEP].decode("utf-8", "replace")),
             }
         },

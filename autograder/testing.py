@@ -14,6 +14,7 @@ See docs/authoring.md. Two families of exceptions come out of ``sub.f(...)``:
 from __future__ import annotations
 
 import builtins
+import math
 
 import pytest
 
@@ -34,6 +35,80 @@ hidden = getattr(pytest.mark, HIDDEN_MARK)
 
 gpu_only = getattr(pytest.mark, GPU_ONLY_MARK)
 """The test runs only where the assignment runs on CUDA; on CPU it is left out of the total."""
+
+
+# ------------------------------------------------------------------ numeric observations
+MAX_WITHIN, MAX_OVER = 150, 50
+"""Per test and label at most this many (error, bound) pairs within / over the bound are kept,
+so results.json stays small and a failure always shows; the counts cover every example."""
+
+_observations: dict[str, dict] | None = None  # set by the grading plugin around each test
+
+
+def observe(error, bound, label: str = "error", over: bool | None = None) -> None:
+    """Record one comparison of a numeric error against its allowed bound, for the report's plot.
+
+    Call it where a test compares an error with a bound (before asserting): the report then
+    plots every example's error against its bound. It records only; it never changes a verdict.
+    ``error`` and ``bound`` are taken as absolute values; anything that is not a real number
+    becomes NaN, which counts as over the bound. ``over`` overrides ``error > bound`` where the
+    test decides exactly (rational arithmetic) and the floats could round to a tie. Outside a
+    grading session (an author's own pytest run) it does nothing.
+    """
+    if _observations is None:
+        return
+    err, bnd = _as_float(error), _as_float(bound)
+    series = _observations.setdefault(str(label)[:80], {"count": 0, "over": 0,
+                                                        "within_kept": [], "over_kept": []})
+    over = bool(over) if over is not None else not (err <= bnd)
+    series["count"] += 1
+    series["over"] += over
+    kept, cap = (series["over_kept"], MAX_OVER) if over else (series["within_kept"], MAX_WITHIN)
+    if len(kept) < cap:
+        kept.append((err, bnd))
+
+
+def _as_float(v) -> float:
+    try:
+        return abs(float(v))
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
+
+
+def start_observing() -> None:
+    """Begin collecting :func:`observe` calls for one test (the plugin calls this)."""
+    global _observations
+    _observations = {}
+
+
+def stop_observing() -> list[dict]:
+    """End collection and return the test's observations as JSON-ready dicts.
+
+    One dict per label: ``{"label", "count", "over", "error": [...], "bound": [...]}``, the
+    kept pairs (those within the bound first). JSON has no NaN or infinity, so those are
+    stored as the strings "nan", "inf" (see :func:`json_float` / :func:`from_json_float`)."""
+    global _observations
+    got, _observations = _observations or {}, None
+    out = []
+    for label, s in got.items():
+        pairs = s["within_kept"] + s["over_kept"]
+        out.append({"label": label, "count": s["count"], "over": s["over"],
+                    "error": [json_float(e) for e, _ in pairs],
+                    "bound": [json_float(b) for _, b in pairs]})
+    return out
+
+
+def json_float(v: float) -> float | str:
+    """A float JSON can hold: finite floats as they are, NaN and ±inf as "nan", "inf", "-inf"."""
+    return v if math.isfinite(v) else ("nan" if math.isnan(v) else ("inf" if v > 0 else "-inf"))
+
+
+def from_json_float(v) -> float:
+    """The inverse of :func:`json_float` (None, or anything else, reads as NaN)."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 class StudentRaised(Exception):

@@ -16,6 +16,8 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
+from autograder.testing import observe
+
 U = 2.0 ** -24               # unit roundoff of float32 (round to nearest)
 MAX_ABS = 2.0 ** 100         # bound on |x_i|: partial sums never overflow
 MAX_LEN = 4096               # longest array any test sends
@@ -322,6 +324,7 @@ def check_error_bound(name: str, got_value: float, x: np.ndarray) -> None:
     A = sum(abs(k) for k in ks) * scale
     err = abs(Fraction(got_value) - S)
     bound, formula = error_bound(name, len(x), S, A)
+    observe(err, bound, label=f"{name}: |S^ - S| vs {formula}", over=err > bound)
     if err <= bound:
         return
     raise AssertionError(

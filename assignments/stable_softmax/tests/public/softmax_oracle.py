@@ -26,6 +26,8 @@ import math
 import mpmath
 import numpy as np
 
+from autograder.testing import observe
+
 K = 32          # multiple of u·(1 + |z_i - m|)
 C = 2           # multiple of n·u for summing the slice
 F = 8           # multiple of the smallest subnormal, the floor for softmax
@@ -201,6 +203,18 @@ def _worst(bad, err):
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(e)), e.shape))
 
 
+def _observe_worst(fname, g, exact, tol, considered, bad):
+    """Record the call's worst entry (a bad one if any) for the report's error-vs-bound plot."""
+    mask = bad if bad.any() else considered
+    if not mask.any():
+        return
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.abs(g - exact)
+        i = _worst(mask, err / tol)
+    observe(err[i], tol[i], label=f"{fname}: worst entry's |error| vs its tolerance",
+            over=bool(bad.any()))
+
+
 def _first(mask):
     return tuple(int(i) for i in np.argwhere(mask)[0])
 
@@ -236,6 +250,7 @@ def check_softmax(z, axis, got):
     tol = tol_softmax(ex)
     with np.errstate(invalid="ignore"):
         bad = ok & ~(np.abs(g - ex.p) <= tol)
+    _observe_worst("softmax", g, ex.p, tol, ok, bad)
     if bad.any():
         i = _worst(bad, np.abs(g - ex.p) / tol)
         raise AssertionError(
@@ -270,6 +285,7 @@ def check_log_softmax(z, axis, got):
         near_max = np.isfinite(g) & (g <= -big * (1 - 4 * U[z.dtype]))
         beyond = ex.y_over & (np.isneginf(g) | near_max)
         bad = live & ~(close | overflow_ok | beyond)
+    _observe_worst("log_softmax", g, ex.y, tol, live & ~(overflow_ok | beyond), bad)
     if bad.any():
         i = _worst(bad, np.abs(g - ex.y) / tol)
         raise AssertionError(
@@ -302,6 +318,7 @@ def check_logsumexp(z, axis, got):
         close = np.abs(g - ex.L) <= tol
         overflow_ok = (np.isposinf(g) & (ex.L + tol >= big)) | (np.isneginf(g) & (ex.L - tol <= -big))
         bad = ok & ~(close | overflow_ok)
+    _observe_worst("logsumexp", g, ex.L, tol, ok & ~overflow_ok, bad)
     if bad.any():
         i = _first(bad)
         row = np.moveaxis(z, ex.axis, -1)[i]

@@ -1,0 +1,254 @@
+"""The per-student and class reports, rendered from real grades and looked at in a real browser.
+
+A small kahan_sum class (a correct submission, a Kahan bug that breaks the error bound, an
+unfinished one) is graded once for the module, the way ``ulp grade`` does; the reports are
+checked as text, then rendered by headless Chromium (Debian's ``chromium``): the screenshot
+must not be blank and the page's text must hold the key numbers. Without Chromium those
+checks skip locally and fail where ULP_CI is set. Set ULP_REPORT_SCREENSHOTS=DIR to keep the
+screenshots (CI uploads them).
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from autograder import class_report, grading, plots, report, results, testing
+from autograder.plugin import HIDDEN_FEEDBACK, Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+SUBMISSIONS = ROOT / "tests" / "submissions" / "kahan_sum"
+CLASS = {"ada": "correct_float32_scalars", "bruno": "buggy_kahan_sign_flipped",
+         "chen": "buggy_partial_not_implemented"}
+LATE = {"submitted_at": "2026-11-30T10:00:00+00:00", "days_late": 2, "penalty": 0.2,
+        "raw_score": 22.0, "final_score": 17.6}
+
+
+# ------------------------------------------------------------------------------ observe()
+
+def test_observe_keeps_counts_caps_and_json_safe_values():
+    testing.observe(1.0, 2.0)  # outside a grading session: ignored, no error
+    testing.start_observing()
+    for i in range(testing.MAX_WITHIN + 40):
+        testing.observe(i * 1e-9, 1.0, label="sum")
+    for v in (float("nan"), float("inf"), 3.0, "not a number"):
+        testing.observe(v, 1.0, label="sum")
+    testing.observe(1.0, 1.0, label="exact", over=True)  # the test's exact verdict wins a tie
+    got = {s["label"]: s for s in testing.stop_observing()}
+    assert testing.stop_observing() == []
+    s = got["sum"]
+    assert s["count"] == testing.MAX_WITHIN + 44 and s["over"] == 4
+    assert len(s["error"]) == len(s["bound"]) == testing.MAX_WITHIN + 4
+    assert s["error"][-4:] == ["nan", "inf", 3.0, "nan"]
+    assert got["exact"]["over"] == 1
+    json.dumps(got, allow_nan=False)  # JSON cannot hold NaN: they are strings
+    assert math.isnan(testing.from_json_float("nan")) and testing.from_json_float("inf") == math.inf
+
+
+def test_hidden_tests_store_no_observations():
+    obs = [{"label": "e", "count": 1, "over": 1, "error": [2.0], "bound": [1.0]}]
+    visible = Verdict("test_v", "n::test_v", 1, False, "", False, "bad", observations=obs)
+    hidden = Verdict("test_h", "n::test_h", 1, True, "", False, "secret 12345", observations=obs)
+    res = results.build(assignment_id="a", student_id="s", outcomes=[visible, hidden],
+                        submission_bytes=b"x", seed=1, isolation={"level": "none", "warnings": []},
+                        device="cpu", elapsed=0.1, tests_hash="h", messages=[], not_graded=[],
+                        events=[], hidden_feedback=HIDDEN_FEEDBACK)
+    results.validate(res)
+    assert list(res["extra_data"]["ulp"]["observations"]) == ["test_v"]
+    page = report.render_html(res)
+    assert page.count("data:image/png;base64,") == 1 and "12345" not in page
+
+
+def test_plot_draws_nan_inf_zero_and_float64_extremes():
+    """Values from a real softmax grading once overflowed matplotlib's log axes."""
+    obs = {"t": [{"label": "l", "count": 7, "over": 2, "error": [0.0, 1e-9, "nan", "inf", 0.0, 0.0, 1e-300],
+                  "bound": [1e-8, 1e-8, 1.0, 1.0, 0.0, 6.8e293, 4e-323]}]}
+    s = plots.series_of(obs)[0]
+    assert "NaN" in s.caption() and "5 of 7" in s.caption()
+    assert plots.error_vs_bound(s).startswith("data:image/png;base64,")
+
+
+def test_a_plot_that_fails_costs_only_the_picture(monkeypatch):
+    """Reports are written in the grading process: a matplotlib error must not cost a grade."""
+    def broken(s):
+        raise OverflowError("cannot convert float infinity to integer")
+    monkeypatch.setattr(plots, "error_vs_bound", broken)
+    obs = [{"label": "e", "count": 1, "over": 0, "error": [1.0], "bound": [2.0]}]
+    res = results.build(assignment_id="a", student_id="s", submission_bytes=b"x", seed=1,
+                        outcomes=[Verdict("test_v", "n::test_v", 1, False, "", True, observations=obs)],
+                        isolation={"level": "none", "warnings": []}, device="cpu", elapsed=0.1,
+                        tests_hash="h", messages=[], not_graded=[], events=[])
+    page = report.render_html(res)
+    assert "could not be drawn" in page and "within the allowed bound in 1 of 1 example" in page
+
+
+def test_anonymise_removes_every_student_id():
+    text = "bob's file /tmp/bob/kahan_sum.py failed; bobby and alice_2 too"
+    out = class_report.anonymise(text, ["bob", "alice_2", "bobby"])
+    assert "bob" not in out and "alice_2" not in out and out.count("<student>") == 4
+
+
+# --------------------------------------------------------------------------- real grades
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("reports")
+    subs = base / "submissions"
+    for sid, name in CLASS.items():
+        (subs / sid).mkdir(parents=True)
+        shutil.copy(SUBMISSIONS / f"{name}.py", subs / sid / "kahan_sum.py")
+    out = base / "out"
+    res = grading.grade_class("kahan_sum", subs, out, workers=2)
+    by_id = {r["extra_data"]["ulp"]["student_id"]: r for r in res}
+    assert by_id["bruno"]["score"] == LATE["raw_score"], "the Kahan bug no longer scores 22/30"
+    # What the gradebook adds for a late submission (extra_data.ulp.late).
+    by_id["bruno"]["extra_data"]["ulp"]["late"] = dict(LATE)
+    by_id["ada"]["extra_data"]["ulp"]["late"] = {"submitted_at": None, "days_late": 0, "penalty": 0.0,
+                                                 "raw_score": 30.0, "final_score": 30.0}
+    page = class_report.write(out, "kahan_sum", res)  # also rewrites bruno's and ada's reports
+    return {"out": out, "res": res, "by_id": by_id, "class_page": page}
+
+
+def test_results_hold_small_observations_of_visible_tests(graded):
+    for sid, res in graded["by_id"].items():
+        obs = res["extra_data"]["ulp"]["observations"]
+        hidden = {t["name"] for t in res["tests"] if "hidden" in t["tags"]}
+        assert not hidden & set(obs), sid
+        assert len((graded["out"] / sid / "results.json").read_bytes()) < 100_000
+    obs = graded["by_id"]["ada"]["extra_data"]["ulp"]["observations"]
+    assert set(obs) == {"test_naive_sum_error_bound", "test_kahan_sum_error_bound",
+                        "test_neumaier_sum_error_bound"}
+    assert all(s["over"] == 0 and s["count"] >= 50 for v in obs.values() for s in v)
+    bad = graded["by_id"]["bruno"]["extra_data"]["ulp"]["observations"]["test_kahan_sum_error_bound"]
+    assert bad[0]["over"] >= 1
+
+
+def test_student_report_shows_failures_inputs_plots_and_lateness(graded):
+    page = (graded["out"] / "bruno" / "report.html").read_text()  # rewritten with late numbers
+    assert "17.6 / 30" in page and "2 days late" in page and "22 / 30" in page and "penalty 20%" in page
+    assert "Smallest failing input" in page and "x=array([1., 1.], dtype=float32)" in page
+    assert page.count("data:image/png;base64,") == 3 and "<script" not in page
+    assert "0 of 1 example" in page  # the caption of the failed error bound
+    assert HIDDEN_FEEDBACK in page
+    on_time = (graded["out"] / "ada" / "report.html").read_text()
+    assert "30 / 30" in on_time and "Late:" not in on_time and "late penalty" not in on_time
+    md = (graded["out"] / "bruno" / "report.md").read_text()
+    assert "- FAIL **test_kahan_sum_error_bound**" in md and "within the allowed bound" in md
+    assert "final 17.6" in md
+
+
+def test_class_report_numbers(graded):
+    s = class_report.summarise(graded["res"])
+    finals = [30.0, 17.6, 10.0]  # ada full marks, bruno late, chen without kahan/neumaier
+    assert graded["by_id"]["chen"]["score"] == 10
+    assert s["n"] == 3 and s["max_score"] == 30 and s["late"] == 1  # ada was on time
+    assert s["mean"] == pytest.approx(statistics.fmean(finals)) and s["median"] == 17.6
+    assert s["common"]["name"] == "test_kahan_sum_exact" and s["common"]["failed"] == 2
+    example = s["example"]["message"] + s["example"]["input"]
+    assert "kahan_sum(x)" in example and not any(sid in example for sid in CLASS)
+    rates = {t["name"]: t["rate"] for t in s["tests"]}
+    assert rates["test_naive_sum_exact"] == 1 and rates["test_kahan_sum_error_bound"] == pytest.approx(1 / 3)
+    page = graded["class_page"].read_text()
+    assert 'href="bruno/report.html"' in page and page.count("data:image/png;base64,") == 2
+
+
+# ------------------------------------------------------------------------------ Chromium
+
+def _chromium() -> str | None:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("ULP_CI"):
+            pytest.fail("chromium is not installed: CI must render the reports (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return found
+
+
+def _render(page: Path, shot: Path, profile: Path, keep: bool = True) -> str:
+    """Screenshot ``page`` into ``shot`` and return its DOM as Chromium built it."""
+    base = [_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            f"--user-data-dir={profile}", "--window-size=1280,2000"]
+    url = page.resolve().as_uri()
+    subprocess.run(base + [f"--screenshot={shot}", url], check=True, capture_output=True, timeout=120)
+    dom = subprocess.run(base + ["--dump-dom", url], check=True, capture_output=True, text=True,
+                         timeout=120).stdout
+    folder = os.environ.get("ULP_REPORT_SCREENSHOTS")
+    if folder and keep:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(folder) / shot.name)
+    return dom
+
+
+class _Text(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script", "title")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script", "title")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def page_text(dom: str) -> str:
+    p = _Text()
+    p.feed(dom)
+    return " ".join(" ".join(p.parts).split())
+
+
+def assert_not_blank(shot: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.image
+    import numpy as np
+
+    img = matplotlib.image.imread(shot)[..., :3]
+    assert img.shape[0] >= 1000 and img.shape[1] >= 1200, img.shape
+    ink = (img < 0.9).any(axis=-1).mean()
+    colours = len(np.unique((img * 255).astype(np.uint8).reshape(-1, 3), axis=0))
+    assert ink > 0.03 and colours > 50, f"{shot} looks blank: {ink:.1%} ink, {colours} colours"
+    # a plot's green or red is there, not only black text
+    green = ((img[..., 1] > img[..., 0] + 0.2) & (img[..., 1] > img[..., 2] + 0.1)).mean()
+    assert green > 0.001, f"{shot}: no green (passed points, bars) is drawn"
+
+
+def test_student_report_in_chromium(graded, tmp_path):
+    shot = tmp_path / "student-report.png"
+    text = page_text(_render(graded["out"] / "bruno" / "report.html", shot, tmp_path / "profile"))
+    assert_not_blank(shot)
+    for needed in ("17.6 / 30", "2 days late", "test_kahan_sum_error_bound", "Smallest failing input",
+                   "0 of 1 example", "x=array([1., 1.], dtype=float32)"):
+        assert needed in text, needed
+
+
+def test_class_report_in_chromium(graded, tmp_path):
+    shot = tmp_path / "class-report.png"
+    text = page_text(_render(graded["class_page"], shot, tmp_path / "profile"))
+    assert_not_blank(shot)
+    s = class_report.summarise(graded["res"])
+    for needed in ("3 students graded", f"mean {s['mean']:.2f}", "median 17.6", "highest 30 of 30",
+                   "test_kahan_sum_exact failed for 2 of 3 students", "bruno", "17.6"):
+        assert needed in text, needed
+
+
+def test_the_blank_check_catches_a_blank_page(tmp_path):
+    """The screenshot checks above can fail: a page with one line of text does not pass."""
+    page = tmp_path / "blank.html"
+    page.write_text("<!doctype html><html><body><p>17.6 / 30</p></body></html>")
+    shot = tmp_path / "blank.png"
+    text = page_text(_render(page, shot, tmp_path / "profile", keep=False))
+    assert text == "17.6 / 30"
+    with pytest.raises(AssertionError, match="looks blank"):
+        assert_not_blank(shot)
