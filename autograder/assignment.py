@@ -8,10 +8,12 @@ and the grader agree without storing anything; it never reaches a worker.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import hmac
 import importlib.util
+import math
 import os
 import random
 import tomllib
@@ -49,6 +51,80 @@ def _hmac_int(*parts: str, key: bytes | None = None) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+@dataclass(frozen=True)
+class LatePolicy:
+    """How a late submission loses points: ``[late]`` in assignment.toml, beside ``due``.
+
+    A submission ``grace_minutes`` or less after the due date is on time. Past that, each started
+    day costs ``penalty_per_day`` of the earned score, at most ``max_penalty`` in all; a
+    submission more than ``max_days`` days late (when set) scores zero. The default (no ``[late]``
+    table) takes nothing off. The raw score is always kept beside the final one."""
+
+    penalty_per_day: float = 0.0
+    grace_minutes: float = 0.0
+    max_penalty: float = 1.0
+    max_days: int | None = None
+
+    def assess(self, due: dt.datetime | None, submitted_at: dt.datetime | None,
+               raw_score: float) -> dict:
+        """Days late, the penalty (a fraction of the raw score) and the final score.
+
+        Without a due date or a submission time nothing is late (and the record says which)."""
+        days, penalty = 0, 0.0
+        if due is not None and submitted_at is not None:
+            if submitted_at.tzinfo is None:
+                submitted_at = submitted_at.replace(tzinfo=dt.timezone.utc)
+            over = submitted_at - due - dt.timedelta(minutes=self.grace_minutes)
+            if over > dt.timedelta(0):
+                days = math.ceil(over / dt.timedelta(days=1))
+                penalty = min(days * self.penalty_per_day, self.max_penalty)
+                if self.max_days is not None and days > self.max_days:
+                    penalty = 1.0
+        penalty = max(0.0, min(1.0, penalty))
+        return {"due": due.isoformat() if due else None,
+                "submitted_at": submitted_at.isoformat() if submitted_at else None,
+                "days_late": days, "penalty": penalty, "raw_score": raw_score,
+                "final_score": round(raw_score * (1.0 - penalty), 6)}
+
+
+def _due(value, toml_path: Path) -> dt.datetime | None:
+    """``due`` as an aware datetime: a TOML date-time with its UTC offset (a bare date means the
+    end of that day in UTC). A time without an offset is refused: it would silently depend on the
+    clock of whatever machine grades."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise AssignmentError(f"{toml_path}: due = {value.isoformat()} has no UTC offset; "
+                                  f"write it with one, e.g. due = {value.isoformat()}-07:00 or "
+                                  f"{value.isoformat()}Z")
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(23, 59, 59), dt.timezone.utc)
+    raise AssignmentError(f"{toml_path}: due = {value!r} is not a TOML date-time; write e.g. "
+                          "due = 2026-10-01T23:59:00-07:00")
+
+
+def _late_policy(table: dict, toml_path: Path) -> LatePolicy:
+    try:
+        policy = LatePolicy(**table)
+    except TypeError as e:
+        raise AssignmentError(f"{toml_path}: [late] {e}; allowed keys: "
+                              f"{[f.name for f in fields(LatePolicy)]}") from e
+    numbers = {"penalty_per_day": policy.penalty_per_day, "grace_minutes": policy.grace_minutes,
+               "max_penalty": policy.max_penalty}
+    for key, value in numbers.items():
+        if not isinstance(value, (int, float)) or value < 0:
+            raise AssignmentError(f"{toml_path}: [late] {key} = {value!r} must be a number >= 0")
+    if policy.penalty_per_day > 1 or policy.max_penalty > 1:
+        raise AssignmentError(f"{toml_path}: [late] penalty_per_day and max_penalty are fractions "
+                              "of the score (0.1 = 10 %), at most 1")
+    if policy.max_days is not None and (not isinstance(policy.max_days, int) or policy.max_days < 0):
+        raise AssignmentError(f"{toml_path}: [late] max_days = {policy.max_days!r} must be a "
+                              "whole number of days >= 0")
+    return policy
+
+
 @dataclass
 class Assignment:
     id: str
@@ -60,6 +136,8 @@ class Assignment:
     guard_tensors: bool = False
     forbidden: Spec = field(default_factory=Spec)
     limits: Limits = field(default_factory=Limits)
+    due: dt.datetime | None = None
+    late: LatePolicy = field(default_factory=LatePolicy)
 
     @property
     def folder(self) -> Path:
@@ -153,7 +231,8 @@ def load(assignment_id: str, root: Path | None = None) -> Assignment:
         id=assignment_id, root=root, title=data.get("title", assignment_id),
         functions=list(data.get("functions", [])), attributes=list(data.get("attributes", [])),
         gpu=bool(data.get("gpu", False)), guard_tensors=bool(worker.get("guard_tensors", False)),
-        forbidden=spec, limits=limits)
+        forbidden=spec, limits=limits, due=_due(data.get("due"), toml_path),
+        late=_late_policy(data.get("late", {}), toml_path))
 
 
 def declared_points(a: Assignment, include_hidden: bool = True) -> list[tuple[str, float, bool]]:

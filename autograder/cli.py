@@ -137,46 +137,212 @@ def run_autograder(assignment_id, submission, results, student_id):
     console.print(f"{assignment_id}: {res['score']:g} / {res['extra_data']['ulp']['max_score']:g} -> {results}")
 
 
+DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/course for a shared "
+           "one) or a SQLite file path. Default: $ULP_DB, else OUT/gradebook.sqlite.")
+
+
 @main.command()
 @click.argument("assignment_id", required=False)
 @click.argument("submissions", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--all", "all_", is_flag=True,
               help="Grade every assignment; results go to OUT/<assignment>/<student>/.")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Output folder: OUT/<student>/results.json, report.html, and OUT/grades.csv.")
+              help="Output folder: OUT/<student>/results.json, report.html, OUT/grades.csv, "
+              "OUT/class-report.html and the gradebook OUT/gradebook.sqlite.")
 @click.option("--workers", type=int, default=0, show_default="number of CPUs",
               help="Submissions graded in parallel.")
-@click.option("--backend", type=click.Choice(["local"]), default="local", show_default=True,
-              help="Where grading runs: this machine's processes.")
+@click.option("--backend", type=click.Choice(list(grading.BACKENDS)), default="local",
+              show_default=True,
+              help="Where grading runs: local (this machine, a pre-loaded grader forking a child "
+              "per submission) or ray (one Ray task per submission; the nodes need ulp installed).")
+@click.option("--address", metavar="ADDR", help="With --backend ray: the cluster to join "
+              "(ray://head:10001 or head:6379); default: $RAY_ADDRESS, else a local Ray instance.")
 @click.option("--regrade", is_flag=True,
-              help="Grade everyone again, even where OUT holds a current grade.")
-def grade(assignment_id, submissions, all_, out, workers, backend, regrade):
-    """Grade a class: SUBMISSIONS holds one folder per student (named by the student id).
+              help="Grade again even where OUT holds a current grade (after a test fix); the "
+              "gradebook keeps the earlier grades as history.")
+@click.option("--student", "only", multiple=True, metavar="ID",
+              help="Grade only this student (repeatable); with --regrade, regrade only them.")
+@click.option("--db", envvar="ULP_DB", help=DB_HELP)
+def grade(assignment_id, submissions, all_, out, workers, backend, address, regrade, only, db):
+    """Grade a class and record it in the gradebook.
 
-    A batch that was interrupted resumes: current grades in OUT are kept, the rest are graded."""
+    SUBMISSIONS is a folder with one sub-folder per student (named by the student id), or the
+    zip Gradescope's "Export Submissions" downloads (or that zip unpacked). A batch that was
+    interrupted resumes: current grades in OUT are kept, the rest are graded."""
+    from autograder import gradebook
+    from autograder import submissions as found
+
     if all_ and submissions is None and assignment_id:  # `ulp grade --all SUBMISSIONS`
         assignment_id, submissions = None, Path(assignment_id)
     if submissions is None or not submissions.exists():
-        raise click.UsageError("give the SUBMISSIONS folder: one sub-folder per student")
+        raise click.UsageError("give SUBMISSIONS: a folder with one sub-folder per student, or a "
+                               "Gradescope export zip")
+    if address and backend != "ray":
+        raise click.UsageError("--address goes with --backend ray")
+    if all_ and found.is_gradescope_export(submissions):
+        raise click.UsageError(f"{submissions} is a Gradescope export, which holds one assignment: "
+                               "give that assignment's id instead of --all")
     ids = _ids(assignment_id, all_)
-    for aid in ids:
-        target = out / aid if all_ else out
-        students = grading.discover(submissions, aid)
-        with Progress(TextColumn(f"[bold]{aid}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), TextColumn("{task.description}"), console=err) as bar:
-            task = bar.add_task("", total=len(students))
+    try:
+        book = gradebook.open_gradebook(out, db)
+    except gradebook.GradebookError as e:
+        raise click.ClickException(str(e)) from e
+    with book:
+        for aid in ids:
+            target = out / aid if all_ else out
+            try:
+                _grade_one(aid, submissions, target, book, workers=workers, regrade=regrade,
+                           only=only, backend=backend, address=address)
+            except (found.SubmissionError, gradebook.GradebookError) as e:
+                raise click.ClickException(str(e)) from e
+    err.print(f"gradebook: {gradebook.safe_url(book.url)}")
 
-            def advance(sid, res):
-                bar.update(task, advance=1, description=f"{sid}: {res['score']:g}")
 
-            graded = grading.grade_class(aid, submissions, target, workers=workers,
-                                         progress=advance, regrade=regrade)
-        table = Table("student", "score", "failed tests", "flags", title=f"{aid} → {target}")
-        for (sid, _), res in zip(students, graded):
-            s = results.summary_of(res)
-            table.add_row(sid, f"{s['score']:g} / {s['max_score']:g}", ", ".join(s["failed"])[:60],
-                          ", ".join(s["flags"]))
-        console.print(table)
+def _grade_one(aid, submissions, target, book, *, workers, regrade, only, backend, address):
+    """One assignment: grade (resuming), record each result, then write the class report."""
+    from autograder import gradebook
+    from autograder import submissions as found
+
+    a = assignments.load(aid)
+    subs = found.find(submissions, aid)
+    if only:
+        missing = sorted(set(only) - {s.student_id for s in subs})
+        if missing:
+            raise found.SubmissionError(
+                f"{submissions}: no submission for {', '.join(missing)} (students there: "
+                f"{', '.join(s.student_id for s in subs[:20]) or 'none'})")
+        subs = [s for s in subs if s.student_id in only]
+    if subs and all(s.source == "gradescope" and s.path.is_dir() for s in subs):
+        raise found.SubmissionError(
+            f"{submissions}: no submission in this Gradescope export has {aid}.py (or "
+            f"{aid}.ipynb); is it the export of another assignment? Give that assignment's id")
+    by_id = {s.student_id: s for s in subs}
+    graded_rows: dict[str, dict] = {}
+    with Progress(TextColumn(f"[bold]{aid}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.description}"), console=err) as bar:
+        task = bar.add_task("", total=len(subs))
+
+        def advance(sid, res):
+            s = by_id.get(sid)
+            book.record(res, assignment_id=aid, student_id=sid, due=a.due, late=a.late,
+                        submitted_at=s.submitted_at if s else None,
+                        source=s.source if s else None, name=s.name if s else None,
+                        email=s.email if s else None, sis_id=s.sis_id if s else None)
+            graded_rows[sid] = res
+            bar.update(task, advance=1, description=f"{sid}: {res['score']:g}")
+
+        if only:
+            with tempfile.TemporaryDirectory(prefix="ulp-only-") as tmp:
+                grading.grade_class(aid, _copy_of(subs, Path(tmp), aid), target, workers=workers,
+                                    progress=advance, regrade=regrade, backend=backend,
+                                    address=address)
+            _rewrite_grades_csv(target, submissions, aid)
+        else:
+            grading.grade_class(aid, submissions, target, workers=workers, progress=advance,
+                                regrade=regrade, backend=backend, address=address)
+    current = {c.student_id: c for c in book.current(aid)}
+    late = any(c.days_late for c in current.values())
+    table = Table("student", "score", "failed tests", "flags", *(["late", "final"] if late else []),
+                  title=f"{aid} → {target}")
+    for s in subs:
+        res = graded_rows.get(s.student_id)
+        if res is None:
+            continue
+        summary = results.summary_of(res)
+        c = current.get(s.student_id)
+        extra = [f"{c.days_late} d, -{100 * c.penalty:g} %", f"{c.final_score:g}"] if late and c else []
+        table.add_row(s.student_id, f"{summary['score']:g} / {summary['max_score']:g}",
+                      ", ".join(summary["failed"])[:60], ", ".join(summary["flags"]), *extra)
+    console.print(table)
+    _class_report(target, aid, list(current.values()))
+
+
+def _copy_of(subs, folder: Path, aid: str) -> Path:
+    """A folder of just these students, for grade_class: their files copied (not linked: the
+    sandbox sees only the submission's own folder), so their hashes, and resumes, are the same."""
+    import shutil
+
+    for s in subs:
+        dest = folder / s.student_id
+        if s.path.is_dir():
+            shutil.copytree(s.path, dest, symlinks=False)
+        else:
+            dest.mkdir(parents=True)
+            name = s.path.name if s.path.suffix in (".py", ".ipynb") else f"{aid}.py"
+            shutil.copy2(s.path, dest / name)
+    return folder
+
+
+def _rewrite_grades_csv(target: Path, submissions: Path, aid: str) -> None:
+    """grades.csv for the whole class after grading a few: from every stored results.json."""
+    rows = []
+    for sid, _ in grading.discover(submissions, aid):
+        try:
+            rows.append((sid, json.loads((target / sid / "results.json").read_text())))
+        except (OSError, ValueError):
+            continue
+    grading.write_grades_csv(target / "grades.csv", rows)
+
+
+def _class_report(target: Path, aid: str, current: list) -> Path | None:
+    """The class report from the gradebook's current grades (late numbers included)."""
+    from autograder import class_report
+
+    if not current:
+        return None
+    path = class_report.write(target, aid, [c.results_with_late() for c in current])
+    err.print(f"{aid}: class report {path}")
+    return path
+
+
+@main.command("report")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--db", envvar="ULP_DB", help=DB_HELP)
+@click.option("--assignment", "only", multiple=True, metavar="ID",
+              help="Only this assignment (repeatable). Default: every assignment in the gradebook.")
+@click.option("--canvas", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the Canvas gradebook CSV. Default: OUT/canvas.csv.")
+@click.option("--roster", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="CSV with student_id and any of name, canvas_id, sis_user_id, sis_login_id, "
+              "section: fills Canvas's columns (without it the SIS User ID is the student id).")
+def report_cmd(out, db, only, canvas, roster):
+    """Rebuild the class reports and write a Canvas CSV, from the gradebook alone.
+
+    Each assignment's class report goes to OUT/<assignment>/ when that folder exists (as
+    `ulp grade --all` makes it), else to OUT. The Canvas CSV (OUT/canvas.csv) has the columns
+    Canvas's Gradebook → Import reads, one per assignment, with the final (late-adjusted)
+    scores."""
+    from autograder import gradebook
+
+    try:
+        book = gradebook.open_gradebook(out, db, create=False)
+    except gradebook.GradebookError as e:
+        raise click.ClickException(str(e)) from e
+    with book:
+        ids = list(only) or book.assignments()
+        if not ids:
+            raise click.ClickException(f"the gradebook {gradebook.safe_url(book.url)} holds no "
+                                       "grades yet: run `ulp grade` first")
+        table = Table("assignment", "students", "mean", "late", "class report",
+                      title=f"report → {out}")
+        for aid in ids:
+            current = book.current(aid)
+            if not current:
+                raise click.ClickException(f"no grades for {aid} in {gradebook.safe_url(book.url)} "
+                                           f"(it holds: {', '.join(book.assignments()) or 'none'})")
+            target = out / aid if (out / aid).is_dir() or len(ids) > 1 else out
+            path = _class_report(target, aid, current)
+            mean = sum(c.final_score for c in current) / len(current)
+            table.add_row(aid, str(len(current)), f"{mean:.2f} / {current[0].max_score:g}",
+                          str(sum(1 for c in current if c.days_late)), str(path))
+        try:
+            entries = gradebook.read_canvas_roster(roster) if roster else None
+        except (OSError, gradebook.GradebookError) as e:
+            raise click.ClickException(str(e)) from e
+        canvas = gradebook.write_canvas_csv(canvas or out / "canvas.csv",
+                                            gradebook.canvas_rows(book, ids, entries))
+    console.print(table)
+    console.print(f"Canvas CSV: {canvas} (Canvas: Grades → Import)")
 
 
 @main.command()

@@ -1,0 +1,404 @@
+"""The gradebook (attempts, history, late policy, Canvas CSV) and finding submissions (plain
+folders, Gradescope exports). The gradebook tests take a ``db_url`` fixture: here a SQLite file;
+tests/test_postgres.py runs the same tests against a real PostgreSQL server."""
+
+import csv
+import datetime as dt
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from autograder import assignment as assignments
+from autograder import gradebook, submissions
+from autograder.assignment import LatePolicy
+
+UTC = dt.timezone.utc
+DUE = dt.datetime(2026, 10, 1, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'gradebook.sqlite'}"
+
+
+@pytest.fixture
+def book(db_url):
+    with gradebook.Gradebook(db_url) as b:
+        yield b
+
+
+def result(student="alice", aid="kv_cache", sha="a" * 64, tests_hash="t1",
+           verdicts=(("test_one", 2.0, True), ("test_two", 3.0, False))) -> dict:
+    """A results.json dict as grading.grade_submission writes it (the fields the gradebook reads)."""
+    tests = [{"name": n, "number": str(i), "score": p if ok else 0.0, "max_score": p,
+              "status": "passed" if ok else "failed", "output": "", "visibility": "visible",
+              "tags": ["public"]} for i, (n, p, ok) in enumerate(verdicts, 1)]
+    return {"score": sum(t["score"] for t in tests), "execution_time": 1.0, "output": "",
+            "tests": tests,
+            "extra_data": {"ulp": {"assignment": aid, "student_id": student,
+                                   "max_score": sum(t["max_score"] for t in tests),
+                                   "tests_hash": tests_hash, "submission_sha256": sha,
+                                   "flags": []}}}
+
+
+def count(b: gradebook.Gradebook, table) -> int:
+    with Session(b.engine) as s:
+        return s.scalar(select(func.count()).select_from(table))
+
+
+def test_the_same_result_recorded_twice_is_one_attempt_and_one_grading(book):
+    """A resumed batch reports already-graded students again: nothing may be duplicated."""
+    first = book.record(result())
+    assert first is not None
+    assert book.record(result()) is None
+    res = result()
+    res["execution_time"] = 9.0  # a rerun differs in timings only: still the same grade
+    assert book.record(res) is None
+    assert (count(book, gradebook.Attempt), count(book, gradebook.Grading),
+            count(book, gradebook.TestResult)) == (1, 1, 2)
+    [cur] = book.current("kv_cache")
+    assert (cur.attempt, cur.attempts, cur.score, cur.max_score, cur.final_score) == (1, 1, 2, 5, 2)
+    assert cur.results["tests"][1]["status"] == "failed"  # the whole results.json is kept
+
+
+def test_a_new_submission_is_a_new_attempt_and_becomes_current(book):
+    t0 = dt.datetime(2026, 9, 30, 12, tzinfo=UTC)
+    book.record(result(), submitted_at=t0)
+    book.record(result(sha="b" * 64, verdicts=(("test_one", 2.0, True), ("test_two", 3.0, True))),
+                submitted_at=t0 + dt.timedelta(hours=1))
+    book.record(result(student="bob", sha="c" * 64), submitted_at=t0)
+    cur = {c.student_id: c for c in book.current("kv_cache")}
+    assert (cur["alice"].attempt, cur["alice"].attempts, cur["alice"].score) == (2, 2, 5)
+    assert cur["alice"].submitted_at == t0 + dt.timedelta(hours=1)
+    assert (cur["bob"].attempt, cur["bob"].score) == (1, 2)
+    assert [h["attempt"] for h in book.history("kv_cache", "alice")] == [1, 2]
+
+
+def test_a_regrade_after_a_test_fix_keeps_the_history(book):
+    """New tests hash: a new grading of the same attempt; the old one stays; the newest counts.
+    Going back to the old tests makes the old result current again, without a copy of it."""
+    book.record(result(tests_hash="t1"))
+    fixed = result(tests_hash="t2", verdicts=(("test_one", 2.0, True), ("test_two", 3.0, True)))
+    assert book.record(fixed) is not None
+    hist = book.history("kv_cache", "alice")
+    assert [(h["attempt"], h["tests_hash"], h["score"]) for h in hist] == [(1, "t1", 2), (1, "t2", 5)]
+    assert hist[0]["tests"] == {"test_one": "passed", "test_two": "failed"}
+    assert book.current("kv_cache")[0].score == 5
+    assert book.record(result(tests_hash="t1")) is None  # the tests were reverted
+    assert book.current("kv_cache")[0].score == 2
+    assert count(book, gradebook.Grading) == 2
+
+
+def test_concurrent_records_of_one_result_store_it_once(book):
+    errors = []
+
+    def go():
+        try:
+            book.record(result())
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert (count(book, gradebook.Attempt), count(book, gradebook.Grading)) == (1, 1)
+
+
+def test_a_second_connection_sees_the_grades(db_url):
+    """The database is the record: a new process (here a new engine) reads what was written."""
+    with gradebook.Gradebook(db_url) as b:
+        b.record(result(), submitted_at=DUE)
+    with gradebook.Gradebook(db_url, create=False) as b:
+        [cur] = b.current("kv_cache")
+        assert cur.submitted_at == DUE and cur.submitted_at.tzinfo is not None
+        assert b.assignments() == ["kv_cache"]
+
+
+# ------------------------------------------------------------------------------------ late policy
+
+POLICY = LatePolicy(penalty_per_day=0.1, grace_minutes=15, max_penalty=0.3, max_days=5)
+
+
+@pytest.mark.parametrize("late_by, days, penalty", [
+    (dt.timedelta(minutes=-5), 0, 0.0),          # early
+    (dt.timedelta(minutes=14), 0, 0.0),          # inside the grace period
+    (dt.timedelta(minutes=16), 1, 0.1),          # a started day counts
+    (dt.timedelta(days=1, minutes=20), 2, 0.2),
+    (dt.timedelta(days=4), 4, 0.3),              # capped at max_penalty
+    (dt.timedelta(days=5, minutes=16), 6, 1.0),  # past max_days: zero
+])
+def test_late_policy(late_by, days, penalty):
+    got = POLICY.assess(DUE, DUE + late_by, 10.0)
+    assert (got["days_late"], got["penalty"]) == (days, pytest.approx(penalty))
+    assert got["raw_score"] == 10.0 and got["final_score"] == pytest.approx(10.0 * (1 - penalty))
+
+
+def test_no_policy_no_due_date_or_no_time_takes_nothing_off():
+    late = DUE + dt.timedelta(days=3)
+    assert LatePolicy().assess(DUE, late, 7.0)["final_score"] == 7.0
+    assert POLICY.assess(None, late, 7.0)["final_score"] == 7.0
+    assert POLICY.assess(DUE, None, 7.0)["final_score"] == 7.0
+
+
+def test_the_gradebook_applies_the_late_policy_and_keeps_the_raw_score(book):
+    book.record(result(), submitted_at=DUE + dt.timedelta(days=1, hours=1), due=DUE, late=POLICY)
+    [cur] = book.current("kv_cache")
+    assert (cur.score, cur.days_late, cur.penalty, cur.final_score) == (2, 2, pytest.approx(0.2),
+                                                                        pytest.approx(1.6))
+    late = cur.results_with_late()["extra_data"]["ulp"]["late"]
+    assert late["raw_score"] == 2 and late["final_score"] == pytest.approx(1.6)
+    assert late["days_late"] == 2 and late["submitted_at"].startswith("2026-10-03T")
+    assert "late" not in cur.results["extra_data"]["ulp"]  # results.json itself is untouched
+
+
+def _course(tmp_path: Path, toml_extra: str) -> Path:
+    folder = tmp_path / "course" / "assignments" / "x"
+    folder.mkdir(parents=True)
+    (folder / "assignment.toml").write_text(f'title = "X"\n{toml_extra}\n')
+    return tmp_path / "course"
+
+
+def test_due_date_and_late_table_are_read_from_assignment_toml(tmp_path):
+    root = _course(tmp_path, 'due = 2026-10-01T23:59:00-07:00\n[late]\npenalty_per_day = 0.25\n'
+                             'grace_minutes = 10\nmax_days = 3')
+    a = assignments.load("x", root)
+    assert a.due == DUE
+    assert a.late == LatePolicy(penalty_per_day=0.25, grace_minutes=10, max_days=3)
+    assert assignments.load("kv_cache").late == LatePolicy()  # absent: no penalty
+
+
+@pytest.mark.parametrize("toml, words", [
+    ("due = 2026-10-01T23:59:00", "no UTC offset"),
+    ("due = 2026-10-01T23:59:00Z\n[late]\npenalty_per_dya = 0.1", "allowed keys"),
+    ("due = 2026-10-01T23:59:00Z\n[late]\npenalty_per_day = 10", "fractions"),
+])
+def test_a_wrong_late_setting_names_the_file_and_the_fix(tmp_path, toml, words):
+    root = _course(tmp_path, toml)
+    with pytest.raises(assignments.AssignmentError) as e:
+        assignments.load("x", root)
+    assert "assignment.toml" in str(e.value) and words in str(e.value)
+
+
+# ------------------------------------------------------------------------------------ Canvas CSV
+
+def read_csv(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_canvas_csv_has_the_columns_canvas_imports(book, tmp_path):
+    book.record(result(), name="Alice Liddell", email="alice@uni.edu",
+                submitted_at=DUE + dt.timedelta(days=1), due=DUE, late=POLICY)
+    book.record(result(student="bob", sha="c" * 64), sis_id="B-42")
+    book.record(result(student="bob", aid="fp32_encode", sha="d" * 64,
+                       verdicts=(("test_a", 4.0, True),)))
+    rows = gradebook.canvas_rows(book, ["kv_cache", "fp32_encode"])
+    path = gradebook.write_canvas_csv(tmp_path / "canvas.csv", rows)
+    got = read_csv(path)
+    assert got[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "kv_cache",
+                      "fp32_encode"]
+    assert got[1] == ["Points Possible", "", "", "", "", "5", "4"]
+    assert got[2] == ["Alice Liddell", "", "alice", "alice@uni.edu", "", "1.8", ""]  # late, no fp32
+    assert got[3] == ["bob", "", "B-42", "", "", "2", "4"]  # Gradescope's sid, for Canvas
+
+
+def test_a_roster_fills_names_canvas_ids_and_sections(book, tmp_path):
+    book.record(result())
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\ufeffstudent_id,name,canvas_id,sis_login_id,section\n"
+                      "alice,\"Liddell, Alice\",4711,al42,Lab 1\n"
+                      "carol,=HYPERLINK(\"x\"),4712,ca,Lab 2\n")
+    rows = gradebook.canvas_rows(book, ["kv_cache"], gradebook.read_canvas_roster(roster))
+    got = read_csv(gradebook.write_canvas_csv(tmp_path / "c.csv", rows))
+    assert got[2] == ["Liddell, Alice", "4711", "alice", "al42", "Lab 1", "2"]
+    assert got[3] == ["'=HYPERLINK(\"x\")", "4712", "carol", "ca", "Lab 2", ""]  # no formula
+
+
+def test_a_roster_without_student_id_says_what_to_add(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\nA,a@b\n")
+    with pytest.raises(gradebook.GradebookError, match="no student_id column"):
+        gradebook.read_canvas_roster(roster)
+
+
+def test_a_missing_gradebook_says_how_to_make_one(tmp_path):
+    with pytest.raises(gradebook.GradebookError, match="grade first"):
+        gradebook.open_gradebook(tmp_path, None, create=False)
+
+
+def test_an_unreachable_database_names_it_without_its_password(tmp_path):
+    with pytest.raises(gradebook.GradebookError) as e:
+        gradebook.Gradebook("postgresql+psycopg://u:sekrit@127.0.0.1:1/none?connect_timeout=2")
+    assert "sekrit" not in str(e.value) and "127.0.0.1:1" in str(e.value) and "--db" in str(e.value)
+
+
+# ------------------------------------------------------------------------------------ submissions
+
+GRADESCOPE_YML = """\
+submission_101:
+  :submitters:
+  - :name: Alice Liddell
+    :sid: 'alice'
+    :email: alice@uni.edu
+  :created_at: 2026-10-02 00:30:12.123456789 -0700
+  :score: 5.0
+  :status: processed
+  :results: !ruby/hash:ActiveSupport::HashWithIndifferentAccess
+    score: 5.0
+    tests:
+    - name: test_one
+  :history: []
+submission_102:
+  :submitters:
+  - :name: Bob
+    :sid: 'bob'
+    :email: bob@uni.edu
+  - :name: Carol
+    :sid: ''
+    :email: carol@uni.edu
+  :created_at: 2026-09-30 10:00:00.000000000 -07:00
+  :history:
+  - :id: 99
+    :created_at: 2026-09-29 10:00:00.000000000 -07:00
+submission_103:
+  :submitters:
+  - :name: Gone
+    :sid: 'gone'
+  :created_at: 2026-09-30 10:00:00 -07:00
+submission_104:
+  :submitters:
+  - :name: Dan
+    :sid: 'dan'
+    :email: dan@uni.edu
+  :created_at: 2026-09-30T10:00:00Z
+  :results:
+    score: 1.0
+    extra_data:
+      ulp:
+        student_id: 777001
+"""
+
+
+def gradescope_export(folder: Path, top="assignment_77_export") -> Path:
+    """Gradescope's 'Export Submissions' layout: one folder with the metadata and one
+    submission_<n>/ per submission (here 103 has metadata but no files, as a deleted one)."""
+    root = folder / top
+    (root / "submission_101").mkdir(parents=True)
+    (root / "submission_101" / "kv_cache.py").write_text("A = 1\n")
+    (root / "submission_102" / "repo" / "src").mkdir(parents=True)  # uploaded from GitHub
+    (root / "submission_102" / "repo" / "src" / "kv_cache.py").write_text("B = 2\n")
+    (root / "submission_102" / "notes.txt").write_text("hi")
+    (root / "submission_104").mkdir()
+    (root / "submission_104" / "kv_cache.ipynb").write_text("{}")
+    (root / submissions.METADATA).write_text(GRADESCOPE_YML)
+    return root
+
+
+def zip_folder(folder: Path, dest: Path) -> Path:
+    with zipfile.ZipFile(dest, "w") as z:
+        for p in sorted(folder.rglob("*")):
+            z.write(p, p.relative_to(folder.parent))
+    return dest
+
+
+def check_export(found):
+    by = {s.student_id: s for s in found}
+    # a group: both; no sid: the email; graded on Gradescope as 777001: that id, sid kept
+    assert sorted(by) == ["777001", "alice", "bob", "carol@uni.edu"]
+    assert (by["777001"].sis_id, by["777001"].path.name) == ("dan", "kv_cache.ipynb")
+    assert (by["alice"].sis_id, by["carol@uni.edu"].sis_id) == ("alice", None)
+    assert by["alice"].path.name == "kv_cache.py" and by["alice"].path.read_text() == "A = 1\n"
+    assert by["bob"].path.parts[-3:] == ("repo", "src", "kv_cache.py")
+    assert by["carol@uni.edu"].path == by["bob"].path
+    assert by["alice"].submitted_at == dt.datetime(2026, 10, 2, 7, 30, 12, 123456, tzinfo=UTC)
+    assert by["bob"].submitted_at == dt.datetime(2026, 9, 30, 17, tzinfo=UTC)
+    assert (by["alice"].name, by["alice"].email, by["alice"].source) == (
+        "Alice Liddell", "alice@uni.edu", "gradescope")
+
+
+def test_a_gradescope_export_folder(tmp_path):
+    root = gradescope_export(tmp_path / "unzipped")
+    check_export(submissions.find(root, "kv_cache"))
+    check_export(submissions.find(tmp_path / "unzipped", "kv_cache"))  # one level up
+
+
+def test_a_gradescope_export_zip_unpacks_once_to_the_same_place(tmp_path, monkeypatch):
+    monkeypatch.setenv("ULP_CACHE_DIR", str(tmp_path / "cache"))
+    z = zip_folder(gradescope_export(tmp_path / "src"), tmp_path / "assignment_77_export.zip")
+    first = submissions.find(z, "kv_cache")
+    check_export(first)
+    again = submissions.find(z, "kv_cache")
+    assert [s.path for s in again] == [s.path for s in first]
+    from autograder import grading
+    assert grading.discover(z, "kv_cache") == [(s.student_id, s.path) for s in first]
+
+
+@pytest.mark.parametrize("member", ["../evil.py", "/abs/evil.py"])
+def test_a_zip_that_writes_outside_its_folder_is_refused(tmp_path, monkeypatch, member):
+    monkeypatch.setenv("ULP_CACHE_DIR", str(tmp_path / "cache"))
+    z = tmp_path / "bad.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr(submissions.METADATA, "{}")
+        f.writestr(member, "x = 1")
+    with pytest.raises(submissions.SubmissionError, match="outside its folder"):
+        submissions.find(z, "kv_cache")
+    assert not (tmp_path / "evil.py").exists()
+
+
+def test_a_zip_that_is_not_an_export_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("ULP_CACHE_DIR", str(tmp_path / "cache"))
+    z = tmp_path / "class.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("alice/kv_cache.py", "x = 1")
+        f.writestr("bob/kv_cache.py", "x = 1")
+    with pytest.raises(submissions.SubmissionError, match="not a Gradescope submissions export"):
+        submissions.find(z, "kv_cache")
+
+
+def test_a_plain_folder_dates_submissions_by_file_time_unless_a_times_file_says(tmp_path):
+    import os
+    for sid in ("alice", "bob"):
+        (tmp_path / sid).mkdir()
+        (tmp_path / sid / "kv_cache.py").write_text("x = 1\n")
+    os.utime(tmp_path / "alice" / "kv_cache.py", (1_790_000_000, 1_790_000_000))
+    found = {s.student_id: s for s in submissions.find(tmp_path, "kv_cache")}
+    assert found["alice"].submitted_at == dt.datetime.fromtimestamp(1_790_000_000, UTC)
+    (tmp_path / submissions.TIMES).write_text("student_id,submitted_at\n"
+                                              "bob,2026-10-02T01:00:00+02:00\n")
+    found = {s.student_id: s for s in submissions.find(tmp_path, "kv_cache")}
+    assert found["bob"].submitted_at == dt.datetime(2026, 10, 1, 23, tzinfo=UTC)
+    assert found["alice"].submitted_at == dt.datetime.fromtimestamp(1_790_000_000, UTC)
+    (tmp_path / submissions.TIMES).write_text("student_id,submitted_at\nbob,2026-10-02 01:00\n")
+    with pytest.raises(submissions.SubmissionError, match="no UTC offset"):
+        submissions.find(tmp_path, "kv_cache")
+
+
+def test_a_student_id_that_cannot_name_a_folder_is_refused(tmp_path):
+    root = tmp_path / "export"
+    (root / "submission_1").mkdir(parents=True)
+    (root / submissions.METADATA).write_text(
+        "submission_1:\n  :submitters:\n  - :sid: '../x'\n  :created_at: 2026-10-01 10:00:00 Z\n")
+    with pytest.raises(submissions.SubmissionError, match="cannot name a folder"):
+        submissions.find(root, "kv_cache")
+
+
+def test_grading_an_export_of_another_assignment_or_with_all_is_refused(tmp_path):
+    """An export holds one assignment: grading it as another would record a zero for everyone."""
+    from click.testing import CliRunner
+
+    from autograder import cli
+
+    root = gradescope_export(tmp_path / "export")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli.main, ["grade", "fp32_encode", str(root), "--out", str(out)])
+    assert res.exit_code != 0 and "is it the export of another assignment" in res.output
+    res = CliRunner().invoke(cli.main, ["grade", "--all", str(root), "--out", str(out)])
+    assert res.exit_code != 0 and "give that assignment's id instead of --all" in res.output
+    assert not list(out.glob("*/results.json"))
