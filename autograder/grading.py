@@ -1,9 +1,12 @@
 """Grading one submission, and a class of them.
 
 One submission is one pytest session with :class:`~autograder.plugin.GradingPlugin`, run in
-its own grader process (``python -m autograder.grading``) so that sessions never share imported
-test modules and a grader that dies takes down one grade, not the batch. A class is those
-processes run in parallel, each writing ``OUT/<student>/results.json`` and its reports.
+its own grader process so that sessions never share imported test modules and a grader that dies
+takes down one grade, not the batch. A class is those processes run in parallel, each writing
+``OUT/<student>/results.json`` and its reports: children forked from a pre-loaded grader
+(:mod:`autograder.pool`, the default where the OS can fork; ``ULP_NO_FORK_SERVER=1`` turns it
+off), fresh ``python -m autograder.grading`` processes otherwise, or Ray tasks
+(:mod:`autograder.ray_backend`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from autograder import assignment as assignments
 from autograder import notebook, report, results, sandbox
+from autograder import pool as pools
 
 
 class SubmissionError(Exception):
@@ -181,17 +185,40 @@ def grade_in_subprocess(assignment_id: str, job: Job, *, public_only: bool = Fal
                               timeout=timeout or a.limits.submission_timeout_s)
         problem = None if proc.returncode == 0 else (proc.stderr or proc.stdout)[-3000:]
     except subprocess.TimeoutExpired:
-        problem = f"grading took longer than {timeout or a.limits.submission_timeout_s:g} s"
+        problem = pools.too_long(timeout or a.limits.submission_timeout_s)
+    return _collect(a, job, problem, started,
+                    timed_out=problem == pools.too_long(timeout or a.limits.submission_timeout_s))
+
+
+def _collect(a: assignments.Assignment, job: Job, problem: str | None, started: float,
+             timed_out: bool = False) -> dict:
+    """The grade a grader process wrote, or a zero with the reason when it wrote none."""
+    results_file = job.out_dir / "results.json"
     if problem is None and results_file.exists():
         return json.loads(results_file.read_text())
     res = grader_failure(a, job.student_id, problem or "no results were written",
-                         time.monotonic() - started)
+                         time.monotonic() - started, timed_out=timed_out)
     write_outputs(res, job.out_dir)
     return res
 
 
-def grader_failure(a: assignments.Assignment, student_id: str, problem: str, elapsed: float) -> dict:
-    """A zero for a submission the grader could not finish, with the reason for staff."""
+def grade_in_pool(pool, assignment_id: str, job: Job, *, public_only: bool = False,
+                  isolation_level: str | None = None, timeout: float | None = None) -> dict:
+    """:func:`grade_in_subprocess`, but in a child forked from a pre-loaded grader
+    (:class:`autograder.pool.GraderPool`): the same grade, without a second of imports."""
+    a = assignments.load(assignment_id)
+    (job.out_dir / "results.json").unlink(missing_ok=True)
+    started = time.monotonic()
+    limit = timeout or a.limits.submission_timeout_s
+    problem = pool.run(assignment_id, job.submission, job.student_id, job.out_dir,
+                       public_only=public_only, isolation_level=isolation_level, timeout=limit)
+    return _collect(a, job, problem, started, timed_out=problem == pools.too_long(limit))
+
+
+def grader_failure(a: assignments.Assignment, student_id: str, problem: str, elapsed: float,
+                   timed_out: bool = False) -> dict:
+    """A zero for a submission the grader could not finish, with the reason for staff (and the
+    flag "timeout" when it ran past the submission timeout: that is the student's doing)."""
     return {
         "score": 0.0, "execution_time": round(elapsed, 3), "output":
         f"{a.id}: the grader could not finish grading this submission. Course staff have the "
@@ -199,20 +226,17 @@ def grader_failure(a: assignments.Assignment, student_id: str, problem: str, ela
         "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
         "tests": [],
         "extra_data": {"ulp": {"assignment": a.id, "student_id": student_id, "max_score": 0.0,
-                               "flags": ["grader failure"], "grader_error": problem}},
+                               "flags": ["grader failure"] + (["timeout"] if timed_out else []),
+                               "grader_error": problem}},
     }
 
 
 def discover(submissions: Path, assignment_id: str) -> list[tuple[str, Path]]:
-    """(student id, folder) for each student folder; a single file grades as one student."""
-    submissions = Path(submissions)
-    if submissions.is_file():
-        return [(submissions.stem, submissions)]
-    if not submissions.is_dir():
-        raise SubmissionError(f"{submissions} is not a folder of submissions: give a folder "
-                              "with one sub-folder per student, named by the student id")
-    return [(p.name, p) for p in sorted(submissions.iterdir())
-            if p.is_dir() and not p.name.startswith(".")]
+    """(student id, path) for each student: a folder of student folders, a single file, or a
+    Gradescope export (zip or unpacked); see :mod:`autograder.submissions`."""
+    from autograder import submissions as found
+
+    return found.discover(submissions, assignment_id)
 
 
 def previous_grade(out_dir: Path, submission: Path, assignment_id: str, tests_hash: str) -> dict | None:
@@ -234,16 +258,26 @@ def previous_grade(out_dir: Path, submission: Path, assignment_id: str, tests_ha
     return res
 
 
+BACKENDS = ("local", "ray")
+
+
 def grade_class(assignment_id: str, submissions: Path, out: Path, *, workers: int = 0,
-                isolation_level: str | None = None, progress=None, regrade: bool = False) -> list[dict]:
+                isolation_level: str | None = None, progress=None, regrade: bool = False,
+                backend: str = "local", address: str | None = None) -> list[dict]:
     """Grade every student folder in parallel; write results, reports and grades.csv.
 
-    Students whose stored grade is current are not graded again (unless ``regrade``)."""
+    Students whose stored grade is current are not graded again (unless ``regrade``).
+    ``backend="local"`` grades ``workers`` submissions at a time on this machine, each in a child
+    of a pre-loaded grader (:mod:`autograder.pool`); ``backend="ray"`` runs each grading as a
+    Ray task on the cluster at ``address`` (:mod:`autograder.ray_backend`)."""
+    if backend not in BACKENDS:
+        raise SubmissionError(f"grade_class (autograder/grading.py): unknown backend {backend!r}; "
+                              f"use one of {', '.join(BACKENDS)}")
     students = discover(submissions, assignment_id)
-    workers = workers or max(1, os.cpu_count() or 1)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tests_hash = assignments.load(assignment_id).tests_hash()
+    a = assignments.load(assignment_id)
+    tests_hash = a.tests_hash()
     rows: dict[str, dict] = {}
     todo = []
     for sid, folder in students:
@@ -254,18 +288,42 @@ def grade_class(assignment_id: str, submissions: Path, out: Path, *, workers: in
             rows[sid] = done
             if progress:
                 progress(sid, done)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(grade_in_subprocess, assignment_id,
-                               Job(sid, folder, out / sid), isolation_level=isolation_level): sid
-                   for sid, folder in todo}
-        for future in as_completed(futures):
-            sid = futures[future]
-            rows[sid] = future.result()
-            if progress:
-                progress(sid, rows[sid])
+
+    def finished(sid: str, res: dict) -> None:
+        rows[sid] = res
+        if progress:
+            progress(sid, res)
+
+    if backend == "ray":
+        from autograder import ray_backend
+        ray_backend.grade_jobs(assignment_id, [Job(sid, folder, out / sid) for sid, folder in todo],
+                               finished, address=address, isolation_level=isolation_level)
+    else:
+        _grade_locally(assignment_id, a, todo, out, workers, isolation_level, finished)
     ordered = [rows[sid] for sid, _ in students]
     write_grades_csv(out / "grades.csv", [(sid, rows[sid]) for sid, _ in students])
     return ordered
+
+
+def _grade_locally(assignment_id, a, todo, out, workers, isolation_level, finished) -> None:
+    """``workers`` at a time (default: one per CPU), forked from one pre-loaded grader where
+    the platform can fork, else each in a fresh grader process."""
+    workers = workers or max(1, os.cpu_count() or 1)
+    if not todo:
+        return
+    with contextlib.ExitStack() as stack:
+        if pools.available() and os.environ.get("ULP_NO_FORK_SERVER") is None:
+            grader = stack.enter_context(pools.GraderPool(dict(os.environ, ULP_COURSE_DIR=str(a.root))))
+
+            def grade(job):
+                return grade_in_pool(grader, assignment_id, job, isolation_level=isolation_level)
+        else:
+            def grade(job):
+                return grade_in_subprocess(assignment_id, job, isolation_level=isolation_level)
+        with ThreadPoolExecutor(max_workers=workers) as threads:
+            futures = {threads.submit(grade, Job(sid, folder, out / sid)): sid for sid, folder in todo}
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
 
 
 def write_grades_csv(path: Path, graded: list[tuple[str, dict]]) -> None:

@@ -1,0 +1,124 @@
+"""Benchmark: grade a generated class with the local backend, as `ulp grade` does.
+
+    .venv/bin/python bench/grade_class.py [N] [--assignments a,b] [--workers W] [--keep DIR]
+
+N students (default 200) each submit every chosen assignment (default: the CPU ones). Each
+student's file is one of the project's own variants in tests/submissions/<id>/, correct and
+buggy in turn (malicious ones are left out: they measure timeouts, not throughput). Prints, per
+assignment and in total: submissions per minute, the median and p95 time to grade one
+submission (its grader's own elapsed time), and the start cost of a grader child forked from the
+pre-loaded grader and of a sandboxed worker, each beside a bare `python -c pass` measured in the
+same run (these machines are shared and noisy: compare the ratios).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from autograder import assignment, grading, pool, sandbox  # noqa: E402
+from autograder.proxy import Worker  # noqa: E402
+
+TOY = ROOT / "tests" / "fixtures" / "toycourse"
+
+
+def make_class(folder: Path, n: int, ids: list[str]) -> dict[str, int]:
+    """N student folders with one variant per assignment, correct and buggy in turn."""
+    counts = {}
+    for aid in ids:
+        variants = sorted((ROOT / "tests" / "submissions" / aid).glob("*.py"))
+        correct = [v for v in variants if v.name.startswith("correct")]
+        buggy = [v for v in variants if v.name.startswith("buggy")]
+        if not correct or not buggy:
+            raise SystemExit(f"bench/grade_class.py: tests/submissions/{aid}/ needs correct_*.py "
+                             "and buggy_*.py variants to build a class from")
+        for i in range(n):
+            pick = correct[(i // 2) % len(correct)] if i % 2 == 0 else buggy[(i // 2) % len(buggy)]
+            student = folder / f"s{i:04d}"
+            student.mkdir(parents=True, exist_ok=True)
+            (student / f"{aid}.py").write_bytes(pick.read_bytes())
+        counts[aid] = n
+    return counts
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def start_costs(repeats: int = 7) -> None:
+    """A forked grader child and a sandboxed worker against `python -c pass`, side by side."""
+    bare, fresh, forked, worker = [], [], [], []
+    iso = sandbox.choose()
+    with pool.GraderPool() as grader, tempfile.TemporaryDirectory() as tmp:
+        grader.run(None, Path(tmp), "probe", Path(tmp), timeout=60)  # the zygote's own imports
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+            bare.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import importlib, autograder.pool as p\n"
+                            "for m in p.PRELOAD:\n importlib.import_module(m)"], check=True)
+            fresh.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            problem = grader.run(None, Path(tmp), "probe", Path(tmp), timeout=60)
+            forked.append(time.perf_counter() - t0)
+            assert problem is None, problem
+            w = Worker(TOY / "submissions" / "good" / "toy.py", "toy", sandbox.Limits(), iso)
+            t0 = time.perf_counter()
+            w.ensure_started()
+            worker.append(time.perf_counter() - t0)
+            w.close()
+    m = {k: statistics.median(v) * 1e3 for k, v in
+         (("bare", bare), ("fresh", fresh), ("forked", forked), ("worker", worker))}
+    print(f"python -c pass {m['bare']:7.1f} ms | fresh grader with its imports {m['fresh']:7.1f} ms "
+          f"({m['fresh'] / m['bare']:.1f}x) | grader child forked from the pool {m['forked']:6.1f} ms "
+          f"({m['forked'] / m['bare']:.2f}x) | sandboxed worker ({iso.level}) {m['worker']:6.1f} ms "
+          f"({m['worker'] / m['bare']:.1f}x)")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("n", nargs="?", type=int, default=200, help="students per assignment")
+    cpu = [aid for aid in assignment.list_ids() if not assignment.load(aid).gpu]
+    p.add_argument("--assignments", default=",".join(cpu))
+    p.add_argument("--workers", type=int, default=0, help="default: one per CPU, as `ulp grade`")
+    p.add_argument("--keep", type=Path, help="build and grade the class here, and keep it")
+    ns = p.parse_args()
+    ids = [a for a in ns.assignments.split(",") if a]
+    print(f"{ns.n} students x {len(ids)} assignments, workers={ns.workers or os.cpu_count()}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
+    start_costs()
+    with tempfile.TemporaryDirectory(prefix="ulp-bench-") as tmp:
+        root = ns.keep or Path(tmp)
+        klass = root / "class"
+        make_class(klass, ns.n, ids)
+        every, total_wall, total_n = [], 0.0, 0
+        print(f"{'assignment':16} {'subs':>5} {'wall s':>8} {'subs/min':>9} {'median s':>9} {'p95 s':>7} {'failures':>8}")
+        for aid in ids:
+            t0 = time.perf_counter()
+            rows = grading.grade_class(aid, klass, root / "out" / aid, workers=ns.workers, regrade=True)
+            wall = time.perf_counter() - t0
+            times = [r["execution_time"] for r in rows]
+            failed = sum("grader failure" in r["extra_data"]["ulp"].get("flags", []) for r in rows)
+            every += times
+            total_wall += wall
+            total_n += len(rows)
+            print(f"{aid:16} {len(rows):5d} {wall:8.1f} {len(rows) / wall * 60:9.1f} "
+                  f"{statistics.median(times):9.2f} {percentile(times, 0.95):7.2f} {failed:8d}")
+        print(f"{'all':16} {total_n:5d} {total_wall:8.1f} {total_n / total_wall * 60:9.1f} "
+              f"{statistics.median(every):9.2f} {percentile(every, 0.95):7.2f}")
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
+if __name__ == "__main__":
+    main()

