@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, relationship,
                             selectinload)
 
+from autograder import roster as rosters
 from autograder.assignment import LatePolicy
 
 ENV = "ULP_DB"
@@ -409,26 +410,12 @@ def read_canvas_roster(path: Path) -> dict[str, RosterEntry]:
                "sis_user_id": ["sis_user_id", "sis user id"],
                "sis_login_id": ["sis_login_id", "sis login id", "email"],
                "section": ["section"]}
-    out: dict[str, RosterEntry] = {}
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        cols = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
-        if "student_id" not in cols:
-            raise GradebookError(f"{path}: no student_id column (columns: "
-                                 f"{', '.join(reader.fieldnames or []) or 'none'}); add one that "
-                                 "holds the ids ulp grades under (folder names / Gradescope sids)")
-        for row in reader:
-            sid = (row.get(cols["student_id"]) or "").strip()
-            if not sid:
-                continue
-            entry = RosterEntry()
-            for attr, names in aliases.items():
-                for n in names:
-                    if n in cols and (row.get(cols[n]) or "").strip():
-                        setattr(entry, attr, row[cols[n]].strip())
-                        break
-            out[sid] = entry
-    return out
+    try:
+        return {sid: RosterEntry(**{attr: next((values[n] for n in names if values.get(n)), None)
+                                    for attr, names in aliases.items()})
+                for _, sid, values in rosters.rows(path)}
+    except rosters.RosterError as e:
+        raise GradebookError(str(e)) from e
 
 
 def canvas_rows(book: Gradebook, assignment_ids: list[str],

@@ -21,7 +21,6 @@ Also :func:`answer_digest`, for checks that compare a per-student answer without
 from __future__ import annotations
 
 import ast
-import csv
 import hashlib
 import hmac
 import json
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import autograder
+from autograder import roster as rosters
 from autograder.assignment import DEFAULT_SEED_KEY, Assignment, course_secret
 
 ENGINE_ROOT = Path(autograder.__file__).resolve().parent.parent
@@ -96,27 +96,16 @@ def answer_matches(assignment_id: str, student_id: str, value, digest: str) -> b
 
 def read_roster(path: Path) -> list[str]:
     """The student ids of a roster CSV (a ``student_id`` column; other columns are ignored)."""
-    path = Path(path)
+    ids: list[str] = []
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            columns = {(c or "").strip().lower(): c for c in reader.fieldnames or []}
-            if "student_id" not in columns:
-                raise ReleaseError(f"{path}: no student_id column (columns: "
-                                   f"{', '.join(reader.fieldnames or []) or 'none'}); the first "
-                                   "line of the roster must name the columns, one of them student_id")
-            ids: list[str] = []
-            for line, row in enumerate(reader, start=2):
-                sid = (row.get(columns["student_id"]) or "").strip()
-                if not sid:
-                    continue
-                if not STUDENT_ID.fullmatch(sid):
-                    raise ReleaseError(f"{path}, line {line}: student id {sid!r} cannot name a file "
-                                       "(use letters, digits and . @ + _ -, not starting with '.')")
-                if sid not in ids:
-                    ids.append(sid)
-    except OSError as e:
-        raise ReleaseError(f"cannot read the roster {path}: {e}") from e
+        for line, sid, _ in rosters.rows(path):
+            if not STUDENT_ID.fullmatch(sid):
+                raise ReleaseError(f"{path}, line {line}: student id {sid!r} cannot name a file "
+                                   "(use letters, digits and . @ + _ -, not starting with '.')")
+            if sid not in ids:
+                ids.append(sid)
+    except rosters.RosterError as e:
+        raise ReleaseError(str(e)) from e
     return ids
 
 
