@@ -68,6 +68,30 @@ def observe(error, bound, label: str = "error", over: bool | None = None) -> Non
         kept.append((err, bnd))
 
 
+def observe_worst(error, bound, bad, label: str, among=None) -> None:
+    """:func:`observe` for a whole array compared elementwise: record only its worst element,
+    the bad one with the largest error/bound if any is bad, else the worst of ``among`` (a mask;
+    default every element). NaN ratios count as the worst. One point per call keeps plots of
+    large arrays readable and results.json small."""
+    if _observations is None:
+        return
+    import numpy as np
+
+    err, bnd, bad = np.broadcast_arrays(np.asarray(error, dtype=np.float64),
+                                        np.asarray(bound, dtype=np.float64),
+                                        np.asarray(bad, dtype=bool))
+    failed = bool(bad.any())
+    mask = bad if failed else (np.ones(bad.shape, bool) if among is None
+                               else np.broadcast_to(np.asarray(among, dtype=bool), bad.shape))
+    if not mask.any():
+        return
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ratio = np.where(bnd > 0, err / np.where(bnd > 0, bnd, 1.0), np.where(err > 0, np.inf, 0.0))
+    ratio = np.where(mask, np.nan_to_num(ratio, nan=np.inf, posinf=np.inf), -1.0)
+    i = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+    observe(err[i], bnd[i], label=label, over=failed)
+
+
 def _as_float(v) -> float:
     try:
         return abs(float(v))

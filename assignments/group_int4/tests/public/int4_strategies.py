@@ -39,7 +39,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from autograder.testing import observe
+from autograder.testing import observe_worst
 
 U32 = 2.0 ** -24
 SCALE_ULPS = 4          # |scale - exact| <= SCALE_ULPS * u * exact
@@ -320,19 +320,6 @@ def check_zero(call, g, lo, hi, scale, zero):
             f"lo = {_fmt(lo[r, j])}, scale = {_fmt(scale[r, j])}, group = {_group_text(g, r, j)}")
 
 
-def _observe_worst(label, err, tol, bad):
-    """Record the call's worst element (a bad one if any) for the report's error-vs-bound plot."""
-    err, tol = np.broadcast_arrays(np.asarray(err, dtype=np.float64), np.asarray(tol, dtype=np.float64))
-    if err.size == 0:
-        return
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(tol > 0, err / np.where(tol > 0, tol, 1.0), np.where(err > 0, np.inf, 0.0))
-    ratio = np.where(np.isnan(ratio), np.inf, ratio)
-    ratio = np.where(bad, ratio, -1.0) if bad.any() else ratio
-    i = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
-    observe(err[i], tol[i], label=label, over=bool(bad.any()))
-
-
 def check_codes(call, g, lo, hi, packed, scale, zero, group_size):
     """Every element dequantizes within scale/2 (+ slack) of its value."""
     rows, ng, gs = g.shape
@@ -346,7 +333,8 @@ def check_codes(call, g, lo, hi, packed, scale, zero, group_size):
     codes = np_unpack(packed)
     deq, err = errors(codes)
     bad = ~(err <= bound)
-    _observe_worst("quantize: worst element's |dequantized - w| vs scale/2 (+slack)", err, bound, bad)
+    observe_worst(err, bound, bad,
+                  "quantize: worst element's |dequantized - w| vs scale/2 (+slack)")
     if not bad.any():
         return
     r, j, k = np.argwhere(bad)[0]
@@ -452,7 +440,7 @@ def check_dequantized(call, got, exact, scale, group_size):
     g = f64(got)
     tol = np.repeat(DEQ_ULPS * U32 * np.asarray(scale, dtype=np.float64), group_size, axis=1)
     bad = ~(np.abs(g - exact) <= tol)
-    _observe_worst("dequantize: worst element's |error| vs 48u·scale", np.abs(g - exact), tol, bad)
+    observe_worst(np.abs(g - exact), tol, bad, "dequantize: worst element's |error| vs 48u·scale")
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise AssertionError(
@@ -494,7 +482,7 @@ def check_linear(call, got, x, W64):
     y, tol = linear_tolerance(x, W64)
     g = f64(got)
     bad = ~(np.abs(g - y) <= tol)
-    _observe_worst("int4_linear: worst output's |error| vs its tolerance", np.abs(g - y), tol, bad)
+    observe_worst(np.abs(g - y), tol, bad, "int4_linear: worst output's |error| vs its tolerance")
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         raise AssertionError(

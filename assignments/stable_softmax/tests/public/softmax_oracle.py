@@ -26,7 +26,7 @@ import math
 import mpmath
 import numpy as np
 
-from autograder.testing import observe
+from autograder.testing import observe_worst
 
 K = 32          # multiple of u·(1 + |z_i - m|)
 C = 2           # multiple of n·u for summing the slice
@@ -205,14 +205,9 @@ def _worst(bad, err):
 
 def _observe_worst(fname, g, exact, tol, considered, bad):
     """Record the call's worst entry (a bad one if any) for the report's error-vs-bound plot."""
-    mask = bad if bad.any() else considered
-    if not mask.any():
-        return
     with np.errstate(invalid="ignore", over="ignore"):
-        err = np.abs(g - exact)
-        i = _worst(mask, err / tol)
-    observe(err[i], tol[i], label=f"{fname}: worst entry's |error| vs its tolerance",
-            over=bool(bad.any()))
+        observe_worst(np.abs(g - exact), tol, bad,
+                      f"{fname}: worst entry's |error| vs its tolerance", among=considered)
 
 
 def _first(mask):
