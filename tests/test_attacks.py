@@ -475,8 +475,9 @@ def test_a_student_cannot_starve_the_student_graded_beside_it(tmp_path, course_e
     assert victim["score"] == 6, output_of(victim, ADD)
 
 
-@pytest.mark.skipif(not sandbox._unshare_works(), reason="no unshare here")
-def test_a_survivor_dies_with_its_worker_at_the_unshare_level_too(tmp_path, course_env):
+def grade_survivor(tmp_path, course_env, level: str) -> dict:
+    """Grade zz_survivor (it leaves a setsid process behind) at ``level``; assert that process is
+    gone afterwards, and return the result."""
     course_env(copy_course(tmp_path / "course", max_examples=25))
     mark, outside = f"ulpa{secrets.token_hex(5)}", tmp_path / "outside"
     outside.mkdir()
@@ -489,13 +490,19 @@ def test_a_survivor_dies_with_its_worker_at_the_unshare_level_too(tmp_path, cour
     (folder / "toy.py").write_text(source)
     try:
         res = grading.grade_in_subprocess("toy", grading.Job("zz_survivor", folder, tmp_path / "out"),
-                                          isolation_level="unshare")
+                                          isolation_level=level)
         time.sleep(1.0)
-        assert res["extra_data"]["ulp"]["isolation"]["level"] == "unshare" and res["score"] == 6
+        assert res["extra_data"]["ulp"]["isolation"]["level"] == level and res["score"] == 6
         assert marker_processes(mark) == []
+        return res
     finally:
         for pid in marker_processes(mark):  # this test's own survivor
             os.kill(pid, 9)
+
+
+@pytest.mark.skipif(not sandbox._unshare_works(), reason="no unshare here")
+def test_a_survivor_dies_with_its_worker_at_the_unshare_level_too(tmp_path, course_env):
+    grade_survivor(tmp_path, course_env, "unshare")
 
 
 # ------------------------------------------------------------- no false flags, uid level
@@ -552,23 +559,5 @@ def test_every_process_of_the_worker_uid_is_killed():
                     reason="the uid level needs root and a Python installation other users can "
                            "read (here: " + sandbox.choose("uid").level + ")")
 def test_a_survivor_dies_with_its_worker_at_the_uid_level(tmp_path, course_env):
-    course_env(copy_course(tmp_path / "course", max_examples=25))
-    mark, outside = f"ulpa{secrets.token_hex(5)}", tmp_path / "outside"
-    outside.mkdir()
-    source = (ATTACKS / "zz_survivor.py").read_text()
-    for key, value in {"MARK": mark, "TMP": str(outside), "OUT": str(tmp_path / "out"),
-                       "TOKEN": mark}.items():
-        source = source.replace(f"@@{key}@@", value)
-    folder = tmp_path / "class" / "zz_survivor"
-    folder.mkdir(parents=True)
-    (folder / "toy.py").write_text(source)
-    try:
-        res = grading.grade_in_subprocess("toy", grading.Job("zz_survivor", folder, tmp_path / "out"),
-                                          isolation_level="uid")
-        time.sleep(1.0)
-        assert res["extra_data"]["ulp"]["isolation"]["level"] == "uid" and res["score"] == 6
-        assert "process spawn" in res["extra_data"]["ulp"]["flags"]
-        assert marker_processes(mark) == []
-    finally:
-        for pid in marker_processes(mark):  # this test's own survivor
-            os.kill(pid, 9)
+    res = grade_survivor(tmp_path, course_env, "uid")
+    assert "process spawn" in res["extra_data"]["ulp"]["flags"]
