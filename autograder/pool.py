@@ -61,7 +61,7 @@ class GraderPool:
         self.env = dict(os.environ if env is None else env)
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
-        self._waiting: dict[int, list] = {}  # job id -> [event, reply]
+        self._waiting: dict[int, list] = {}  # job id -> [event, reply, zygote]
         self._next = 0
         self._logs = tempfile.TemporaryDirectory(prefix="ulp-pool-")
         self.starts = 0

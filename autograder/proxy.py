@@ -84,6 +84,7 @@ class Worker:
         self.output = bytearray()
         self.events_fd: int | None = None  # read end of the worker's audit-event pipe
         self.events_read = 0
+        self.cpu_before = 0.0  # children's CPU seconds when the current worker started
 
     def flag(self, name: str) -> None:
         """Record a flag (a key of sandbox.FLAGS) once."""
@@ -217,7 +218,7 @@ class Worker:
     def _why_it_ended(self, code: int | None) -> str:
         """The flag for a worker that ended by itself: an exit, a limit's signal, or a crash."""
         sig = _signal_of(code, self.isolation.level)
-        cpu = _children_cpu() - getattr(self, "cpu_before", 0.0)
+        cpu = _children_cpu() - self.cpu_before
         if code is None:
             return "crash"
         if sig is None:

@@ -18,6 +18,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from autograder.sandbox import describe_flags  # the flags' words live with the sandbox
+
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "gradescope-results.schema.json"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -76,7 +78,6 @@ def build(*, assignment_id: str, student_id: str, outcomes: list, submission_byt
     if isolation.get("warnings"):
         summary.append("Grader note: " + " ".join(isolation["warnings"]))
     flags = sorted(set(events))
-    from autograder.sandbox import describe_flags  # the flags' words live with the sandbox
     summary += describe_flags(flags)
     return {
         "score": score,

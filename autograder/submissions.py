@@ -35,7 +35,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from autograder.grading import SubmissionError  # noqa: F401 - one error class, raised here too
+from autograder.grading import SubmissionError, find_submission  # one error class, one lookup
 from autograder.release import STUDENT_ID
 
 METADATA = "submission_metadata.yml"
@@ -73,7 +73,7 @@ def find(submissions: Path, assignment_id: str) -> list[Submission]:
     found = []
     for p in sorted(submissions.iterdir()):
         if p.is_dir() and not p.name.startswith("."):
-            graded = _module(p, assignment_id)
+            graded = find_submission(p, assignment_id)
             found.append(Submission(p.name, p, times.get(p.name) or _mtime(graded or p), "folder"))
     return found
 
@@ -92,13 +92,6 @@ def discover(submissions: Path, assignment_id: str) -> list[tuple[str, Path]]:
 
 
 # --------------------------------------------------------------------------- plain folders
-
-def _module(folder: Path, assignment_id: str) -> Path | None:
-    for name in (f"{assignment_id}.py", f"{assignment_id}.ipynb"):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
 
 def _mtime(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
