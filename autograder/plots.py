@@ -1,4 +1,5 @@
-"""The reports' pictures: PNGs made with matplotlib (Agg), returned as ``data:`` URIs.
+"""The reports' pictures, returned as ``data:`` URIs: each student's error plots as SVG written
+here, the class report's charts as PNGs made with matplotlib (Agg).
 
 A data URI keeps every HTML report one self-contained file that opens offline, by e-mail or
 from a Gradescope download, with no JavaScript. matplotlib is imported only inside the
@@ -12,6 +13,7 @@ floats in which NaN and infinity are the strings "nan", "inf".
 from __future__ import annotations
 
 import base64
+import html
 import io
 import math
 import statistics
@@ -94,6 +96,15 @@ def _num(v: float) -> str:
     return short if float(short) == v or short != "1" else f"{v:.9g}"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def power_of_ten(k: int) -> str:
+    """"10⁻⁵" in plain text: the same look as mathtext's $10^{-5}$, which costs a parse per tick
+    label and made plotting slower than grading."""
+    return "10" + str(k).translate(_SUPERSCRIPT)
+
+
 def _pyplot():
     import matplotlib
     matplotlib.use("Agg")
@@ -114,13 +125,11 @@ def error_vs_bound(s: Series) -> str:
     Points on or below the line passed; red crosses above it failed. An error of exactly 0 has
     no place on a log scale, so such points sit on the bottom edge (blue), an infinite or NaN
     error on the top edge, and examples whose bound and error were both 0 (exact results
-    required and given) are only counted. The axes are log10 of the values on linear scales:
-    matplotlib's log axes overflow on ranges that span float64's (1e-323 to 1e308)."""
-    plt = _pyplot()
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    required and given) are only counted. Axes are log10 of the values, so ranges that span
+    float64's (1e-323 to 1e308) draw as well as any.
 
-    fig, ax = plt.subplots(figsize=(7.6, 3.6))  # fixed layout: every such plot the same size
-    fig.subplots_adjust(left=0.11, right=0.62, bottom=0.15, top=0.9)
+    Drawn as SVG text rather than with matplotlib: one is written for every graded student, and
+    matplotlib took longer to draw a report's plots than the grading itself."""
     pts = list(zip(s.error, s.bound))
     logs = [math.log10(v) for e, b in pts for v in (e, b) if math.isfinite(v) and v > 0]
     lo = math.floor(min(logs, default=-12.0)) - 0.5
@@ -128,7 +137,7 @@ def error_vs_bound(s: Series) -> str:
     if hi - lo < 3:
         lo, hi = lo - 1, hi + 1
 
-    def at(v):  # log10 of v, held inside the axes (0 at the bottom, inf/NaN at the top)
+    def at(v):  # log10 of v, held inside the axes (bottom for 0, top for inf and NaN)
         if not math.isfinite(v):
             return hi
         return lo if v <= 0 else min(max(math.log10(v), lo), hi)
@@ -137,30 +146,119 @@ def error_vs_bound(s: Series) -> str:
     zero = [(at(b), lo) for e, b in pts if e == 0 and b > 0]
     bad = [(at(b), at(e)) for e, b in pts if not (e <= b)]
     exact = sum(1 for e, b in pts if e == 0 and b == 0)
-    ax.fill_between([lo, hi], [lo, hi], [hi, hi], color=RED, alpha=0.06, lw=0)
-    ax.plot([lo, hi], [lo, hi], color=GREY, lw=1.2, ls="--", label="error = allowed bound")
+
+    svg = _Svg(760, 360, left=84, right=472, top=36, bottom=306, lo=lo, hi=hi)
+    svg.polygon([(lo, lo), (hi, hi), (lo, hi)], fill=RED, opacity=0.06)
+    svg.grid_and_ticks(_ticks(lo, hi))
+    svg.line((lo, lo), (hi, hi), stroke=GREY, width=1.2, dash="5 4")
+    legend = [("dash", GREY, "error = allowed bound")]
+    for x, y in ok:
+        svg.circle(x, y, GREEN, 0.75)
+    for x, y in zero:
+        svg.triangle(x, y, BLUE, 0.6)
+    for x, y in bad:
+        svg.cross(x, y, RED)
     if ok:
-        ax.scatter(*zip(*ok), s=14, color=GREEN, alpha=0.75, label=f"within the bound ({len(ok)})")
+        legend.append(("circle", GREEN, f"within the bound ({len(ok)})"))
     if zero:
-        ax.scatter(*zip(*zero), s=14, color=BLUE, marker="v", alpha=0.6, clip_on=False,
-                   label=f"error exactly 0 ({len(zero)})")
+        legend.append(("triangle", BLUE, f"error exactly 0 ({len(zero)})"))
     if bad:
-        ax.scatter(*zip(*bad), s=46, color=RED, marker="x", linewidths=2, clip_on=False,
-                   label=f"over the bound ({len(bad)})")
+        legend.append(("cross", RED, f"over the bound ({len(bad)})"))
     if exact:  # nothing to draw, but the legend accounts for every kept example
-        ax.plot([], [], ls="", label=f"bound 0, error 0 ({exact}, not drawn)")
-    power = FuncFormatter(lambda v, _: f"$10^{{{int(round(v))}}}$")
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(MaxNLocator(nbins=7, integer=True))
-        axis.set_major_formatter(power)
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(lo, hi)
-    ax.set_xlabel("allowed bound for the example")
-    ax.set_ylabel("|error| of your answer")
-    ax.set_title(s.label, fontsize=9)
-    ax.grid(True, which="major", alpha=0.25)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.03, 1.0), frameon=False)
-    return _data_uri(fig, tight=False)
+        legend.append(("none", GREY, f"bound 0, error 0 ({exact}, not drawn)"))
+    svg.frame("allowed bound for the example", "|error| of your answer", s.label)
+    svg.legend(legend)
+    return svg.data_uri()
+
+
+def _ticks(lo: float, hi: float) -> list[int]:
+    """Whole powers of ten between lo and hi, at most about seven of them."""
+    first, last = math.ceil(lo), math.floor(hi)
+    step = max(1, math.ceil((last - first + 1) / 7))
+    return list(range(first, last + 1, step))
+
+
+class _Svg:
+    """Just enough SVG for :func:`error_vs_bound`: data coordinates lo..hi on both axes mapped
+    into the plot box, in pixels, y growing upwards."""
+
+    def __init__(self, width, height, *, left, right, top, bottom, lo, hi):
+        self.w, self.h, self.box, self.lo, self.hi = width, height, (left, right, top, bottom), lo, hi
+        self.parts = [f'<rect width="{width}" height="{height}" fill="#fff"/>']
+
+    def xy(self, x: float, y: float) -> tuple[float, float]:
+        left, right, top, bottom = self.box
+        fx, fy = (x - self.lo) / (self.hi - self.lo), (y - self.lo) / (self.hi - self.lo)
+        return round(left + fx * (right - left), 1), round(bottom - fy * (bottom - top), 1)
+
+    def polygon(self, points, fill, opacity):
+        coords = " ".join("%s,%s" % self.xy(*p) for p in points)
+        self.parts.append(f'<polygon points="{coords}" fill="{fill}" fill-opacity="{opacity}"/>')
+
+    def line(self, a, b, stroke, width, dash=""):
+        (x1, y1), (x2, y2) = self.xy(*a), self.xy(*b)
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        self.parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{stroke}" '
+                          f'stroke-width="{width}"{dashed}/>')
+
+    def circle(self, x, y, fill, opacity):
+        cx, cy = self.xy(x, y)
+        self.parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.6" fill="{fill}" fill-opacity="{opacity}"/>')
+
+    def triangle(self, x, y, fill, opacity, at=None):
+        cx, cy = at or self.xy(x, y)
+        self.parts.append(f'<polygon points="{cx - 3.5},{cy - 3} {cx + 3.5},{cy - 3} {cx},{cy + 3.5}" '
+                          f'fill="{fill}" fill-opacity="{opacity}"/>')
+
+    def cross(self, x, y, stroke, at=None):
+        cx, cy = at or self.xy(x, y)
+        self.parts.append(f'<path d="M{cx - 4.5},{cy - 4.5}L{cx + 4.5},{cy + 4.5}M{cx - 4.5},'
+                          f'{cy + 4.5}L{cx + 4.5},{cy - 4.5}" stroke="{stroke}" stroke-width="2"/>')
+
+    def text(self, x, y, words, size=11, anchor="start", extra=""):
+        self.parts.append(f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="{anchor}"{extra}>'
+                          f'{html.escape(words)}</text>')
+
+    def grid_and_ticks(self, ticks):
+        left, right, top, bottom = self.box
+        for k in ticks:
+            x, y = self.xy(k, k)
+            self.parts.append(f'<path d="M{x},{top}V{bottom}M{left},{y}H{right}" stroke="#000" '
+                              'stroke-opacity="0.12"/>')
+            self.text(x, bottom + 16, power_of_ten(k), anchor="middle")
+            self.text(left - 6, y + 4, power_of_ten(k), anchor="end")
+
+    def frame(self, xlabel, ylabel, title):
+        left, right, top, bottom = self.box
+        self.parts.append(f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" '
+                          'fill="none" stroke="#000" stroke-width="0.8"/>')
+        self.text((left + right) / 2, bottom + 36, xlabel, size=12, anchor="middle")
+        mid = (top + bottom) / 2
+        self.text(left - 56, mid, ylabel, size=12, anchor="middle",
+                  extra=f' transform="rotate(-90 {left - 56} {mid})"')
+        self.text((left + right) / 2, top - 10, title, size=12, anchor="middle")
+
+    def legend(self, entries):
+        x, y = self.box[1] + 22, self.box[2] + 10
+        for kind, colour, words in entries:
+            if kind == "dash":
+                self.parts.append(f'<line x1="{x - 4}" y1="{y}" x2="{x + 12}" y2="{y}" stroke="{colour}" '
+                                  'stroke-width="1.2" stroke-dasharray="5 4"/>')
+            elif kind == "circle":
+                self.parts.append(f'<circle cx="{x + 4}" cy="{y}" r="3" fill="{colour}"/>')
+            elif kind == "triangle":
+                self.triangle(0, 0, colour, 0.8, at=(x + 4, y))
+            elif kind == "cross":
+                self.cross(0, 0, colour, at=(x + 4, y))
+            self.text(x + 22, y + 4, words)
+            y += 20
+
+    def data_uri(self) -> str:
+        body = "".join(self.parts)
+        doc = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.w}" height="{self.h}" '
+               f'viewBox="0 0 {self.w} {self.h}" font-family="DejaVu Sans, Arial, sans-serif">'
+               f'{body}</svg>')
+        return "data:image/svg+xml;base64," + base64.b64encode(doc.encode()).decode("ascii")
 
 
 def score_histogram(scores: list[float], max_score: float) -> str:

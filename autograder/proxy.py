@@ -54,6 +54,19 @@ def format_call(name: str, args, kwargs) -> str:
     return f"{name}({', '.join(parts)})"
 
 
+class _CallText:
+    """``format_call`` written out only when a message needs it: printing arrays costs more
+    than the call itself, and almost every call succeeds."""
+
+    def __init__(self, name: str, args, kwargs):
+        self._parts, self._text = (name, args, kwargs), None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = format_call(*self._parts)
+        return self._text
+
+
 def describe_frames(info: dict, filename: str) -> str:
     lines = [f"  {filename}, line {f['line']}, in {f['function']}: {f['code']}"
              for f in info.get("frames", [])]
@@ -317,7 +330,7 @@ class Worker:
         return text + "\nFix the module so that `import " + self.module_name + "` works, then " \
                       "run the public tests locally with `ulp check`."
 
-    def request(self, message: tuple, timeout: float, what: str):
+    def request(self, message: tuple, timeout: float, what):
         """Send one request and return the reply; failures raise a GradingAbort and restart."""
         self.ensure_started()
         try:
@@ -423,7 +436,7 @@ class StudentModule:
         raise ForbiddenUse(f"{name} uses what {self._assignment} forbids: {', '.join(uses)} in "
                            f"{self._filename()}. {self._why}".strip())
 
-    def _time_left(self, what: str) -> float:
+    def _time_left(self, what) -> float:
         left = self._test_budget - (time.monotonic() - self._test_started)
         if left <= 0:
             self._worker.flag("timeout")
@@ -449,7 +462,7 @@ class StudentModule:
             raise MissingName(f"{self._filename()} defines no function `{name}`: write it with "
                               "the signature the assignment gives")
         self._check_forbidden(name)
-        what = format_call(name, args, kwargs)
+        what = _CallText(name, args, kwargs)
         timeout = min(worker.limits.call_timeout_s, self._time_left(what))
         reply = worker.request(("call", name, list(args), dict(kwargs)), timeout, what)
         kind, meta = reply[0], (reply[-1] if isinstance(reply[-1], dict) else {})
@@ -471,7 +484,7 @@ class StudentModule:
         worker._kill("garbage answer")
         raise BadAnswer(f"{what} sent back an answer the grader does not understand")
 
-    def _raise(self, name: str, what: str, info):
+    def _raise(self, name: str, what, info):
         if not isinstance(info, dict):
             raise BadAnswer(f"{what} raised an exception the grader cannot read")
         where = describe_frames(info, self._filename())

@@ -10,6 +10,7 @@ screenshots (CI uploads them).
 
 from __future__ import annotations
 
+import base64
 import html.parser
 import json
 import math
@@ -17,6 +18,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -64,7 +66,7 @@ def test_hidden_tests_store_no_observations():
     results.validate(res)
     assert list(res["extra_data"]["ulp"]["observations"]) == ["test_v"]
     page = report.render_html(res)
-    assert page.count("data:image/png;base64,") == 1 and "12345" not in page
+    assert page.count("data:image/svg+xml;base64,") == 1 and "12345" not in page
 
 
 def test_plot_draws_nan_inf_zero_and_float64_extremes():
@@ -73,7 +75,13 @@ def test_plot_draws_nan_inf_zero_and_float64_extremes():
                   "bound": [1e-8, 1e-8, 1.0, 1.0, 0.0, 6.8e293, 4e-323]}]}
     s = plots.series_of(obs)[0]
     assert "NaN" in s.caption() and "5 of 7" in s.caption()
-    assert plots.error_vs_bound(s).startswith("data:image/png;base64,")
+    uri = plots.error_vs_bound(s)
+    assert uri.startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(uri.partition(",")[2]).decode()
+    ET.fromstring(svg)  # well-formed, so a browser draws it
+    assert svg.count('r="2.6"') == 1 and "within the bound (1)" in svg
+    assert "error exactly 0 (2)" in svg and "over the bound (3)" in svg  # NaN, inf, 1e-300 > 4e-323
+    assert "bound 0, error 0 (1, not drawn)" in svg and "10⁻³²³" in svg
 
 
 def test_a_plot_that_fails_costs_only_the_picture(monkeypatch):
@@ -135,7 +143,7 @@ def test_student_report_shows_failures_inputs_plots_and_lateness(graded):
     page = (graded["out"] / "bruno" / "report.html").read_text()  # rewritten with late numbers
     assert "17.6 / 30" in page and "2 days late" in page and "22 / 30" in page and "penalty 20%" in page
     assert "Smallest failing input" in page and "x=array([1., 1.], dtype=float32)" in page
-    assert page.count("data:image/png;base64,") == 3 and "<script" not in page
+    assert page.count("data:image/svg+xml;base64,") == 3 and "<script" not in page
     assert "0 of 1 example" in page  # the caption of the failed error bound
     assert HIDDEN_FEEDBACK in page
     on_time = (graded["out"] / "ada" / "report.html").read_text()
