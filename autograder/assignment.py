@@ -24,6 +24,8 @@ from autograder.forbidden import Spec
 from autograder.sandbox import Limits
 
 DEFAULT_SEED_KEY = b"ulp: no course secret set"
+# Overrides every assignment's [limits] max_examples for one run (`ulp grade --max-examples`).
+MAX_EXAMPLES_ENV = "ULP_MAX_EXAMPLES"
 
 
 class AssignmentError(Exception):
@@ -159,6 +161,13 @@ class Assignment:
     def hidden_tests(self) -> Path:
         return self.folder / "tests" / "hidden"
 
+    @property
+    def max_examples(self) -> int:
+        """The most hypothesis examples any one test runs: ``[limits] max_examples``, or
+        ``$ULP_MAX_EXAMPLES`` for one run (``ulp grade --max-examples``)."""
+        override = os.environ.get(MAX_EXAMPLES_ENV)
+        return _positive_int(override, MAX_EXAMPLES_ENV) if override else self.limits.max_examples
+
     def seed(self, student_id: str) -> int:
         """Hypothesis's seed for this student: the same on every regrade."""
         return _hmac_int("seed", self.id, student_id)
@@ -185,7 +194,19 @@ class Assignment:
         for p in files + [self.reference]:
             if p.exists():
                 h.update(str(p.relative_to(self.root)).encode() + b"\0" + p.read_bytes())
+        if os.environ.get(MAX_EXAMPLES_ENV):  # a one-run override decides grades too
+            h.update(f"{MAX_EXAMPLES_ENV}={self.max_examples}".encode())
         return h.hexdigest()[:16]
+
+
+def _positive_int(text: str, where: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise AssignmentError(f"{where} must be a whole number of at least 1, got {text!r}")
+    return n
 
 
 def _load_module(path: Path, name: str):

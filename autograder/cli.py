@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.table import Table
 from autograder import assignment as assignments
 from autograder import grading, report, results
 from autograder import statement as statements
+from autograder.assignment import MAX_EXAMPLES_ENV
 
 console = Console()
 err = Console(stderr=True)
@@ -163,7 +165,12 @@ DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/cour
 @click.option("--student", "only", multiple=True, metavar="ID",
               help="Grade only this student (repeatable); with --regrade, regrade only them.")
 @click.option("--db", envvar="ULP_DB", help=DB_HELP)
-def grade(assignment_id, submissions, all_, out, workers, backend, address, regrade, only, db):
+@click.option("--max-examples", type=click.IntRange(min=1), envvar=MAX_EXAMPLES_ENV,
+              help="Run at most N hypothesis examples per test instead of each assignment's "
+              "max_examples (e.g. a more thorough final regrade); grades made with another "
+              "count are graded again.")
+def grade(assignment_id, submissions, all_, out, workers, backend, address, regrade, only, db,
+          max_examples):
     """Grade a class and record it in the gradebook.
 
     SUBMISSIONS is a folder with one sub-folder per student (named by the student id), or the
@@ -183,6 +190,8 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
         raise click.UsageError(f"{submissions} is a Gradescope export, which holds one assignment: "
                                "give that assignment's id instead of --all")
     ids = _ids(assignment_id, all_)
+    if max_examples:  # read by every grader this run starts, and part of the tests hash
+        os.environ[MAX_EXAMPLES_ENV] = str(max_examples)
     try:
         book = gradebook.open_gradebook(out, db)
     except gradebook.GradebookError as e:

@@ -10,6 +10,7 @@ falsifying example. Only an explicit pass scores: skips, errors and crashes scor
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,9 @@ from autograder.testing import (GPU_ONLY_MARK, HIDDEN_MARK, POINTS_MARK, Grading
                                 StudentRaised)
 
 PROFILE = "ulp-grading"
+# For bench/catch_rate.py: skip the tests' explicit @example inputs, to measure what the
+# generated ones alone catch (what a lower max_examples would weaken). Never set for grading.
+GENERATED_ONLY_ENV = "ULP_GENERATED_ONLY"
 HIDDEN_FEEDBACK = "This is a hidden test: its inputs and messages are not shown."
 MAX_FEEDBACK = 4000
 
@@ -91,9 +95,10 @@ class GradingPlugin:
         config.addinivalue_line("markers", f"{GPU_ONLY_MARK}: graded only on CUDA")
         settings.register_profile(
             PROFILE, database=None, deadline=None, derandomize=False, print_blob=False,
-            max_examples=self.assignment.limits.max_examples, report_multiple_bugs=False,
+            max_examples=self.assignment.max_examples, report_multiple_bugs=False,
             suppress_health_check=list(HealthCheck),
-            phases=[Phase.explicit, Phase.generate, Phase.shrink])
+            phases=[Phase.generate, Phase.shrink] if os.environ.get(GENERATED_ONLY_ENV)
+            else [Phase.explicit, Phase.generate, Phase.shrink])
         settings.load_profile(PROFILE)
 
     def pytest_collection_modifyitems(self, session, config, items):
@@ -112,6 +117,7 @@ class GradingPlugin:
             self.outcomes[item.nodeid] = Verdict(
                 name=item.name, nodeid=item.nodeid, points=float(mark.args[0]), hidden=hidden,
                 description=doc[0] if doc else "")
+            _cap_examples(item, self.assignment.max_examples)
             keep.append(item)
         if len(keep) != len(items):
             config.hook.pytest_deselected(items=[i for i in items if i not in keep])
@@ -145,6 +151,15 @@ class GradingPlugin:
 
     def pytest_sessionfinish(self, session):
         self.worker.close()
+
+
+def _cap_examples(item, cap: int) -> None:
+    """Run at most ``cap`` examples of a hypothesis test, even one whose own ``@settings`` asks
+    for more: the assignment's ``max_examples`` bounds every test, so grading time is bounded."""
+    test = getattr(item, "obj", None)
+    own = getattr(test, "_hypothesis_internal_use_settings", None)
+    if own is not None and hasattr(test, "hypothesis") and own.max_examples > cap:
+        test._hypothesis_internal_use_settings = settings(own, max_examples=cap)
 
 
 _NOTE_NOISE = re.compile(r"reproduce_failure|@seed|--hypothesis-seed|HYPOTHESIS_", re.I)

@@ -31,6 +31,8 @@ import time
 import traceback
 from pathlib import Path
 
+from autograder.assignment import MAX_EXAMPLES_ENV
+
 #: What the zygote imports before forking: what every grading needs, the heavy libraries first.
 PRELOAD = ("numpy", "torch", "hypothesis", "hypothesis.extra.numpy", "pytest", "_pytest.python",
            "_pytest.fixtures", "autograder.plugin", "autograder.proxy", "autograder.grading",
@@ -110,7 +112,9 @@ class GraderPool:
             slot = self._waiting[job_id] = [event, None, proc]
             request = {"id": job_id, "assignment": assignment_id, "submission": str(submission),
                        "student_id": student_id, "out": str(out_dir), "public_only": public_only,
-                       "isolation": isolation_level, "timeout": timeout, "log": str(log)}
+                       "isolation": isolation_level, "timeout": timeout, "log": str(log),
+                       # this run's --max-examples, even for a zygote started before it was set
+                       "max_examples": os.environ.get(MAX_EXAMPLES_ENV)}
             try:
                 proc.stdin.write(json.dumps(request) + "\n")
                 proc.stdin.flush()
@@ -179,6 +183,10 @@ def _child(request: dict, parent: int) -> None:
             code = 0
             return
         from autograder import grading
+        if request.get("max_examples"):
+            os.environ[MAX_EXAMPLES_ENV] = request["max_examples"]
+        else:
+            os.environ.pop(MAX_EXAMPLES_ENV, None)
         res = grading.grade_submission(
             request["assignment"], Path(request["submission"]), request["student_id"],
             include_hidden=not request["public_only"], isolation_level=request["isolation"])

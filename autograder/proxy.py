@@ -454,7 +454,16 @@ class StudentModule:
             raise BadAnswer(f"`{name}` is not plain data: {reply[1]}")
         return reply[1]
 
-    def _call(self, name: str, args: tuple, kwargs: dict):
+    def many(self, name: str, inputs) -> list:
+        """``[sub.<name>(*args) for args in inputs]`` in one round trip to the worker, for tests
+        that sweep thousands of inputs (every value of a small format, say), where the round trip
+        costs more than the call. It raises as the first call that raises would, naming that
+        call's arguments; the time limit is the per-call limit times the number of calls, within
+        the test's own budget."""
+        calls = [tuple(args) for args in inputs]
+        return self._call(name, (), {}, many=calls) if calls else []
+
+    def _call(self, name: str, args: tuple, kwargs: dict, many: list[tuple] | None = None):
         self.called.add(name)
         worker = self._worker
         worker.ensure_started()
@@ -462,9 +471,16 @@ class StudentModule:
             raise MissingName(f"{self._filename()} defines no function `{name}`: write it with "
                               "the signature the assignment gives")
         self._check_forbidden(name)
-        what = _CallText(name, args, kwargs)
-        timeout = min(worker.limits.call_timeout_s, self._time_left(what))
-        reply = worker.request(("call", name, list(args), dict(kwargs)), timeout, what)
+        if many is None:
+            what = _CallText(name, args, kwargs)
+            message = ("call", name, list(args), dict(kwargs))
+            limit = worker.limits.call_timeout_s
+        else:
+            what = f"{name} (called on {len(many)} inputs in turn)"
+            message = ("many", name, [list(a) for a in many])
+            limit = worker.limits.call_timeout_s * len(many)
+        timeout = min(limit, self._time_left(what))
+        reply = worker.request(message, timeout, what)
         kind, meta = reply[0], (reply[-1] if isinstance(reply[-1], dict) else {})
         self.last_meta = meta
         self._check_forbidden(name, meta.get("forbidden", []) if isinstance(meta, dict) else [])
@@ -472,8 +488,20 @@ class StudentModule:
             raise BadAnswer(f"{what} wrote outside its tensors (into the guard zone around "
                             f"argument tensor #{meta['out_of_bounds_writes'][0] + 1}): a store "
                             "without a mask?")
+        if kind == "return" and many is not None:
+            answers = reply[1]
+            if not isinstance(answers, list) or len(answers) != len(many):
+                worker._kill("garbage answer")
+                raise BadAnswer(f"{what} sent back something other than one answer per input")
+            return answers
         if kind == "return":
             return reply[1]
+        if kind == "raise" and many is not None:
+            index = meta.get("index")
+            if type(index) is not int or not 0 <= index < len(many):
+                worker._kill("garbage answer")
+                raise BadAnswer(f"{what} sent back an answer the grader does not understand")
+            return self._raise(name, _CallText(name, many[index], {}), reply[1])
         if kind == "raise":
             return self._raise(name, what, reply[1])
         if kind == "missing":

@@ -5,9 +5,9 @@ grades in a child of its own pre-loaded grader (:mod:`autograder.pool`), with it
 worker, and returns the results dict. So every node needs ulp installed, at the same version and
 with the same course folder (``ULP_COURSE_DIR``) and ``ULP_COURSE_SECRET`` as the machine that
 runs ``ulp grade``; a grade made with other tests or another secret is refused, with the reason,
-rather than recorded. GPU assignments ask Ray for one GPU per task. A task whose worker or node
-dies is retried (``MAX_RETRIES``); results come back as they finish and are written into the
-same ``OUT/<student>/`` folders and gradebook as a local batch.
+rather than recorded. GPU assignments ask Ray for one GPU per task where the cluster has GPUs.
+A task whose worker or node dies is retried (``MAX_RETRIES``); results come back as they finish
+and are written into the same ``OUT/<student>/`` folders and gradebook as a local batch.
 
 What crosses Ray: to the node, the student's file as bytes (data: nothing here runs it); back,
 the results dict, which the trusted grader on the node built from its own verdicts. Ray's own
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from autograder import assignment as assignments
 from autograder import grading
+from autograder.assignment import MAX_EXAMPLES_ENV
 
 #: Retries of a task whose worker process or node died (Ray's system failures only: a grade
 #: that the grader finished, even a zero, is never retried).
@@ -44,11 +45,16 @@ def _node_pool():
 
 
 def grade_on_node(assignment_id: str, student_id: str, filename: str | None, data: bytes | None,
-                  isolation_level: str | None = None) -> dict:
+                  isolation_level: str | None = None, max_examples: str | None = None) -> dict:
     """Runs on a Ray node: grade one submission given as its file's name and bytes (None: the
-    student submitted no module, which grades as the local backend grades an empty folder)."""
+    student submitted no module, which grades as the local backend grades an empty folder).
+    ``max_examples`` is the driver's ``--max-examples``, if any."""
     a = assignments.load(assignment_id)
     os.environ.setdefault("ULP_COURSE_DIR", str(a.root))
+    if max_examples:
+        os.environ[MAX_EXAMPLES_ENV] = max_examples
+    else:
+        os.environ.pop(MAX_EXAMPLES_ENV, None)
     with tempfile.TemporaryDirectory(prefix="ulp-ray-") as tmp:
         folder = Path(tmp, "submission", student_id)
         folder.mkdir(parents=True)
@@ -62,6 +68,13 @@ def grade_on_node(assignment_id: str, student_id: str, filename: str | None, dat
         if pool.available():
             return grading.grade_in_pool(_node_pool(), assignment_id, job, isolation_level=isolation_level)
         return grading.grade_in_subprocess(assignment_id, job, isolation_level=isolation_level)
+
+
+def gpus_per_task(a: assignments.Assignment, cluster: dict) -> int:
+    """One GPU for a GPU assignment where the cluster has GPUs; none otherwise, so that on a
+    CPU-only cluster the tasks run (on Triton's interpreter, as locally) instead of waiting
+    forever for a GPU that will never come."""
+    return 1 if a.gpu and cluster.get("GPU", 0) >= 1 else 0
 
 
 def _mismatch(a: assignments.Assignment, student_id: str, res: dict) -> str | None:
@@ -98,12 +111,15 @@ def grade_jobs(assignment_id: str, jobs: list[grading.Job], finished, *, address
                  log_to_driver=False)
     try:
         task = ray.remote(grade_on_node).options(
-            num_cpus=1, num_gpus=1 if a.gpu else 0, max_retries=MAX_RETRIES, retry_exceptions=False)
+            num_cpus=1, num_gpus=gpus_per_task(a, ray.cluster_resources()),
+            max_retries=MAX_RETRIES, retry_exceptions=False)
+        max_examples = os.environ.get(MAX_EXAMPLES_ENV)
         pending = {}
         for job in jobs:
             file = grading.find_submission(job.submission, assignment_id)
             name, data = (file.name, file.read_bytes()) if file else (None, None)
-            pending[task.remote(assignment_id, job.student_id, name, data, isolation_level)] = (job, time.monotonic())
+            pending[task.remote(assignment_id, job.student_id, name, data, isolation_level,
+                                 max_examples)] = (job, time.monotonic())
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
             job, started = pending.pop(ready[0])

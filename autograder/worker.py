@@ -97,21 +97,30 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict) -> 
                 reply = ("return", getattr(module, name), {})
             _send(channel_out, reply)
             continue
-        _, name, args, kwargs = request
+        # ("call", name, args, kwargs), or ("many", name, [args, ...]): one call per args, the
+        # answers as a list, stopping at the first that raises (its index goes in the meta)
+        name = request[1]
+        calls = request[2] if kind == "many" else [request[2]]
+        kwargs = {} if kind == "many" else request[3]
         fn = getattr(module, name, None)
         if not callable(fn):
             _send(channel_out, ("missing", name))
             continue
         if guard is not None:
-            args, kwargs = guard.wrap(args), guard.wrap(kwargs)
+            calls, kwargs = [guard.wrap(args) for args in calls], guard.wrap(kwargs)
         recorder.start()
         started = time.perf_counter()
-        try:
-            value = fn(*args, **kwargs)
-            reply = ["return", value]
-        except BaseException as e:  # noqa: BLE001
-            reply = ["raise", _describe_exception(e, config["module_path"])]
+        answers, failed = [], None
+        for args in calls:
+            try:
+                answers.append(fn(*args, **kwargs))
+            except BaseException as e:  # noqa: BLE001
+                failed = ["raise", _describe_exception(e, config["module_path"])]
+                break
+        reply = failed or ["return", answers if kind == "many" else answers[0]]
         meta = {"seconds": time.perf_counter() - started, "forbidden": recorder.stop()}
+        if failed and kind == "many":
+            meta["index"] = len(answers)
         if guard is not None:
             meta["out_of_bounds_writes"] = guard.check()
         _flush_output()

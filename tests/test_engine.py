@@ -214,3 +214,74 @@ def test_a_worker_that_cannot_start_is_a_grader_failure_not_a_zero(toy_env, tmp_
     monkeypatch.setattr(sb, "worker_command", broken)
     with pytest.raises(Exception, match="worker could not start"):
         grading.grade_submission("toy", TOY / "submissions" / "good", "good")
+
+
+def test_max_examples_bounds_every_test_and_a_run_may_change_it(tmp_path, monkeypatch):
+    """[limits] max_examples caps a test whose own @settings asks for more; --max-examples
+    (ULP_MAX_EXAMPLES) overrides it for one run, and is part of the tests hash, so grades made
+    with another count are not taken for current ones."""
+    from autograder import assignment
+
+    course = tmp_path / "course"
+    shutil.copytree(TOY, course)
+    (course / "assignments" / "toy" / "tests" / "public" / "test_counted.py").write_text(
+        "from hypothesis import given, settings, strategies as st\n"
+        "from autograder.testing import points, observe\n\n"
+        "@points(1)\n@settings(max_examples=200)\n@given(st.integers())\n"
+        "def test_counted(sub, a):\n"
+        "    observe(0.0, 1.0, 'examples')\n"
+        "    assert sub.add(a, 0) == a\n")
+    toml = course / "assignments" / "toy" / "assignment.toml"
+    toml.write_text(toml.read_text().replace("[limits]", "[limits]\nmax_examples = 7"))
+    monkeypatch.setenv("ULP_COURSE_DIR", str(course))
+    assignment.load.cache_clear()
+    try:
+        counts, hashes = [], []
+        for override in (None, "3"):
+            if override:
+                monkeypatch.setenv(assignment.MAX_EXAMPLES_ENV, override)
+            res = grading.grade_in_subprocess("toy", grading.Job("s", TOY / "submissions" / "good",
+                                                                 tmp_path / f"out{override}"))
+            assert res["score"] == 7, json.dumps(res)[:2000]
+            counts.append(res["extra_data"]["ulp"]["observations"]["test_counted"][0]["count"])
+            hashes.append(res["extra_data"]["ulp"]["tests_hash"])
+        assert counts == [7, 3]
+        assert hashes[0] != hashes[1] and hashes[1] == assignment.load("toy").tests_hash()
+    finally:
+        assignment.load.cache_clear()
+
+
+def test_many_calls_in_one_round_trip_answer_and_fail_like_single_calls(tmp_path):
+    """sub.many(name, inputs) returns what the calls one by one would, and the first call
+    that raises fails the same way, naming that call's arguments; a reply that is not one
+    answer per input is garbage."""
+    from autograder import sandbox
+    from autograder.proxy import StudentModule, Worker
+    from autograder.testing import BadAnswer
+
+    def module(source: str) -> StudentModule:
+        (tmp_path / "toy.py").write_text(source)
+        worker = Worker(tmp_path / "toy.py", "toy", sandbox.Limits(call_timeout_s=3), sandbox.choose())
+        return StudentModule(worker, ["add", "half"], ["NAME"])
+
+    sub = module((TOY / "submissions" / "good" / "toy.py").read_text())
+    try:
+        inputs = [(a, b) for a in range(-3, 40) for b in (0, 7, 2**70)]
+        assert sub.many("add", inputs) == [a + b for a, b in inputs]
+        assert sub.many("half", []) == []
+        with pytest.raises(ValueError, match=r"half\(5\) raised ValueError: odd"):
+            sub.many("half", [(2,), (4,), (5,), (6,)])
+        assert sub.half(8) == 4, "the worker goes on after a call that raised"
+    finally:
+        sub._worker.close()
+    forged = module("def add(a, b): return a + b\n"
+                    "def half(x): return x // 2\n"
+                    "import sys\n"
+                    "w = sys.modules['__main__']  # the worker itself, forging its replies\n"
+                    "_send = w._send\n"
+                    "w._send = lambda fd, reply: _send(fd, ('return', [1], {}) if reply[0] == 'return' else reply)\n")
+    try:
+        with pytest.raises(BadAnswer, match="one answer per input"):
+            forged.many("half", [(2,), (4,)])
+    finally:
+        forged._worker.close()

@@ -196,6 +196,15 @@ def test_ray_backend_grades_like_local_and_retries_a_killed_worker(kv_class, loc
     assert (tmp_path / "ray" / "grades.csv").read_text().count("\n") == len(KV) + 2
 
 
+def test_ray_asks_for_a_gpu_only_where_the_cluster_has_one():
+    """On a CPU-only cluster a GPU assignment's tasks must run (interpreted), not wait forever."""
+    from autograder import ray_backend
+    gpu, cpu = assignment.load("tiled_attention"), assignment.load("kv_cache")
+    assert ray_backend.gpus_per_task(gpu, {"CPU": 16.0, "GPU": 2.0}) == 1
+    assert ray_backend.gpus_per_task(gpu, {"CPU": 2.0}) == 0
+    assert ray_backend.gpus_per_task(cpu, {"CPU": 16.0, "GPU": 2.0}) == 0
+
+
 def test_unknown_backend_names_the_choices(tmp_path):
     with pytest.raises(grading.SubmissionError, match="use one of local, ray"):
         grading.grade_class("kv_cache", tmp_path, tmp_path / "out", backend="slurm")
