@@ -19,6 +19,7 @@ Parent and zygote speak JSON lines over the zygote's stdin and stdout; both side
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 from autograder.assignment import MAX_EXAMPLES_ENV
@@ -66,6 +68,9 @@ class GraderPool:
         self._waiting: dict[int, list] = {}  # job id -> [event, reply, zygote]
         self._next = 0
         self._logs = tempfile.TemporaryDirectory(prefix="ulp-pool-")
+        # hypothesis's caches (constants of the grader's modules, never student data): one per
+        # pool, shared by its children, and not a .hypothesis folder in the user's cwd
+        self.env.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(self._logs.name, "hypothesis"))
         self.starts = 0
 
     # ------------------------------------------------------------------ parent side
@@ -218,6 +223,14 @@ def _zygote() -> int:
     for entry in importlib.metadata.entry_points(group="pytest11"):  # hypothesis's plugin
         with contextlib.suppress(Exception):
             importlib.import_module(entry.value.partition(":")[0])
+    with contextlib.suppress(Exception), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # hypothesis scans each new module once for constants:
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+        _get_local_constants()  # here, so that children scan only the test modules (0.14 s)
+    # What is loaded now lives as long as every child: keep it out of the children's garbage
+    # collections (pytest collects three times per session; each walked all of torch, 0.1 s).
+    gc.collect()
+    gc.freeze()
     out = sys.stdout
     running: dict[int, tuple[int, float]] = {}  # pid -> (job id, deadline)
     stdin = sys.stdin.fileno()

@@ -6,14 +6,16 @@ N students (default 200) each submit every chosen assignment (default: the CPU o
 student's file is one of the project's own variants in tests/submissions/<id>/, correct and
 buggy in turn (malicious ones are left out: they measure timeouts, not throughput). Prints, per
 assignment and in total: submissions per minute, the median and p95 time to grade one
-submission (its grader's own elapsed time), and the start cost of a grader child forked from the
-pre-loaded grader and of a sandboxed worker, each beside a bare `python -c pass` measured in the
-same run (these machines are shared and noisy: compare the ratios).
+submission (its grader's own elapsed time), how many CPUs the batch kept busy on average, and
+the start cost of a grader child forked from the pre-loaded grader and of a sandboxed worker,
+each beside a bare `python -c pass` measured in the same run (these machines are shared and
+noisy: compare the ratios).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import subprocess
@@ -48,6 +50,18 @@ def make_class(folder: Path, n: int, ids: list[str]) -> dict[str, int]:
             (student / f"{aid}.py").write_bytes(pick.read_bytes())
         counts[aid] = n
     return counts
+
+
+def cpu_seconds() -> float:
+    """CPU seconds the whole machine has been busy (Linux's /proc/stat; NaN elsewhere): over
+    wall time, how many CPUs the batch kept busy. Not this process's rusage: sandboxed workers
+    are reaped inside their own pid namespace, so their time never reaches it."""
+    try:
+        with open("/proc/stat") as f:
+            ticks = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return math.nan
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -103,20 +117,24 @@ def main() -> None:
         klass = root / "class"
         make_class(klass, ns.n, ids)
         every, total_wall, total_n = [], 0.0, 0
-        print(f"{'assignment':16} {'subs':>5} {'wall s':>8} {'subs/min':>9} {'median s':>9} {'p95 s':>7} {'failures':>8}")
+        print(f"{'assignment':16} {'subs':>5} {'wall s':>8} {'subs/min':>9} {'median s':>9} "
+              f"{'p95 s':>7} {'CPUs busy':>9} {'failures':>8}")
+        total_cpu = 0.0
         for aid in ids:
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
             rows = grading.grade_class(aid, klass, root / "out" / aid, workers=ns.workers, regrade=True)
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+            total_cpu += cpu
             times = [r["execution_time"] for r in rows]
             failed = sum("grader failure" in r["extra_data"]["ulp"].get("flags", []) for r in rows)
             every += times
             total_wall += wall
             total_n += len(rows)
             print(f"{aid:16} {len(rows):5d} {wall:8.1f} {len(rows) / wall * 60:9.1f} "
-                  f"{statistics.median(times):9.2f} {percentile(times, 0.95):7.2f} {failed:8d}")
+                  f"{statistics.median(times):9.2f} {percentile(times, 0.95):7.2f} {cpu / wall:9.2f} "
+                  f"{failed:8d}")
         print(f"{'all':16} {total_n:5d} {total_wall:8.1f} {total_n / total_wall * 60:9.1f} "
-              f"{statistics.median(every):9.2f} {percentile(every, 0.95):7.2f}")
+              f"{statistics.median(every):9.2f} {percentile(every, 0.95):7.2f} {total_cpu / total_wall:9.2f}")
         print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 

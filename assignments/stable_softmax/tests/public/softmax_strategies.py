@@ -8,6 +8,8 @@ dtype and kept within its finite range: +inf is never generated (the contract do
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -60,6 +62,16 @@ def _clip_cast(values: np.ndarray, dtype) -> np.ndarray:
     return np.clip(values, -big, big).astype(dtype)
 
 
+@functools.lru_cache(maxsize=None)
+def _elements(dtype, lo, hi, offset, grid, size):
+    """``size`` floats in [lo, hi], built once per distinct argument: hypothesis validates each
+    new strategy object, which cost more than drawing from it when built anew per example."""
+    el = st.floats(lo, hi, width=WIDTH[dtype], allow_nan=False, allow_infinity=False)
+    if grid:       # exact ties and small integers mixed in
+        el = st.one_of(el, st.sampled_from([lo, hi, offset]))
+    return st.lists(el, min_size=size, max_size=size)
+
+
 @st.composite
 def values(draw, dtype, shape, spreads, offsets, grid=True):
     """Finite logits of the given dtype and shape: offset + spread·(something in [-1, 1])."""
@@ -73,10 +85,7 @@ def values(draw, dtype, shape, spreads, offsets, grid=True):
         hi = float(np.asarray(hi).astype(dtype))
         if lo > hi:
             lo, hi = hi, lo
-        el = st.floats(lo, hi, width=WIDTH[dtype], allow_nan=False, allow_infinity=False)
-        if grid:       # exact ties and small integers mixed in
-            el = st.one_of(el, st.sampled_from([lo, hi, float(np.asarray(offset).astype(dtype))]))
-        flat = draw(st.lists(el, min_size=size, max_size=size))
+        flat = draw(_elements(dtype, lo, hi, float(np.asarray(offset).astype(dtype)), grid, size))
         return _clip_cast(np.array(flat, dtype=np.float64).reshape(shape), dtype)
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
