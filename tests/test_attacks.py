@@ -205,7 +205,7 @@ def batch(tmp_path_factory):
     token = secrets.token_hex(5)
     root = tmp_path_factory.mktemp("attacks")
     course, klass, out, outside = root / "course", root / "class", root / "out", root / "outside"
-    copy_course(course, max_examples=25)  # fewer examples: the attacks do not depend on them
+    copy_course(course, max_examples=25)  # a fixed count: the attacks do not depend on it
     for d in (klass, out, outside):
         d.mkdir()
     listener = Listener(outside / "attack.sock")
