@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -191,7 +190,7 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
                                "give that assignment's id instead of --all")
     ids = _ids(assignment_id, all_)
     if max_examples:  # read by every grader this run starts, and part of the tests hash
-        os.environ[MAX_EXAMPLES_ENV] = str(max_examples)
+        assignments.override_max_examples(max_examples)
     try:
         book = gradebook.open_gradebook(out, db)
     except gradebook.GradebookError as e:

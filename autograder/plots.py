@@ -112,9 +112,9 @@ def _pyplot():
     return plt
 
 
-def _data_uri(fig, tight: bool = True) -> str:
+def _data_uri(fig) -> str:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight" if tight else None)
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     _pyplot().close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -153,11 +153,11 @@ def error_vs_bound(s: Series) -> str:
     svg.line((lo, lo), (hi, hi), stroke=GREY, width=1.2, dash="5 4")
     legend = [("dash", GREY, "error = allowed bound")]
     for x, y in ok:
-        svg.circle(x, y, GREEN, 0.75)
+        svg.circle(*svg.xy(x, y), GREEN, 0.75)
     for x, y in zero:
-        svg.triangle(x, y, BLUE, 0.6)
+        svg.triangle(*svg.xy(x, y), BLUE, 0.6)
     for x, y in bad:
-        svg.cross(x, y, RED)
+        svg.cross(*svg.xy(x, y), RED)
     if ok:
         legend.append(("circle", GREEN, f"within the bound ({len(ok)})"))
     if zero:
@@ -201,17 +201,15 @@ class _Svg:
         self.parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{stroke}" '
                           f'stroke-width="{width}"{dashed}/>')
 
-    def circle(self, x, y, fill, opacity):
-        cx, cy = self.xy(x, y)
-        self.parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.6" fill="{fill}" fill-opacity="{opacity}"/>')
+    # markers: at pixel coordinates (cx, cy), for the plot (via xy) and the legend alike
+    def circle(self, cx, cy, fill, opacity, r=2.6):
+        self.parts.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{fill}" fill-opacity="{opacity}"/>')
 
-    def triangle(self, x, y, fill, opacity, at=None):
-        cx, cy = at or self.xy(x, y)
+    def triangle(self, cx, cy, fill, opacity):
         self.parts.append(f'<polygon points="{cx - 3.5},{cy - 3} {cx + 3.5},{cy - 3} {cx},{cy + 3.5}" '
                           f'fill="{fill}" fill-opacity="{opacity}"/>')
 
-    def cross(self, x, y, stroke, at=None):
-        cx, cy = at or self.xy(x, y)
+    def cross(self, cx, cy, stroke):
         self.parts.append(f'<path d="M{cx - 4.5},{cy - 4.5}L{cx + 4.5},{cy + 4.5}M{cx - 4.5},'
                           f'{cy + 4.5}L{cx + 4.5},{cy - 4.5}" stroke="{stroke}" stroke-width="2"/>')
 
@@ -245,11 +243,11 @@ class _Svg:
                 self.parts.append(f'<line x1="{x - 4}" y1="{y}" x2="{x + 12}" y2="{y}" stroke="{colour}" '
                                   'stroke-width="1.2" stroke-dasharray="5 4"/>')
             elif kind == "circle":
-                self.parts.append(f'<circle cx="{x + 4}" cy="{y}" r="3" fill="{colour}"/>')
+                self.circle(x + 4, y, colour, 1, r=3)
             elif kind == "triangle":
-                self.triangle(0, 0, colour, 0.8, at=(x + 4, y))
+                self.triangle(x + 4, y, colour, 0.8)
             elif kind == "cross":
-                self.cross(0, 0, colour, at=(x + 4, y))
+                self.cross(x + 4, y, colour)
             self.text(x + 22, y + 4, words)
             y += 20
 

@@ -33,7 +33,7 @@ import traceback
 import warnings
 from pathlib import Path
 
-from autograder.assignment import MAX_EXAMPLES_ENV
+from autograder.assignment import MAX_EXAMPLES_ENV, override_max_examples
 
 #: What the zygote imports before forking: what every grading needs, the heavy libraries first.
 PRELOAD = ("numpy", "torch", "hypothesis", "hypothesis.extra.numpy", "pytest", "_pytest.python",
@@ -188,10 +188,7 @@ def _child(request: dict, parent: int) -> None:
             code = 0
             return
         from autograder import grading
-        if request.get("max_examples"):
-            os.environ[MAX_EXAMPLES_ENV] = request["max_examples"]
-        else:
-            os.environ.pop(MAX_EXAMPLES_ENV, None)
+        override_max_examples(request.get("max_examples"))
         res = grading.grade_submission(
             request["assignment"], Path(request["submission"]), request["student_id"],
             include_hidden=not request["public_only"], isolation_level=request["isolation"])

@@ -51,10 +51,7 @@ def grade_on_node(assignment_id: str, student_id: str, filename: str | None, dat
     ``max_examples`` is the driver's ``--max-examples``, if any."""
     a = assignments.load(assignment_id)
     os.environ.setdefault("ULP_COURSE_DIR", str(a.root))
-    if max_examples:
-        os.environ[MAX_EXAMPLES_ENV] = max_examples
-    else:
-        os.environ.pop(MAX_EXAMPLES_ENV, None)
+    assignments.override_max_examples(max_examples)
     with tempfile.TemporaryDirectory(prefix="ulp-ray-") as tmp:
         folder = Path(tmp, "submission", student_id)
         folder.mkdir(parents=True)

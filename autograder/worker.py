@@ -87,8 +87,6 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict) -> 
     while True:
         request = protocol.read_message(channel_in, tensor_device=device)
         kind = request[0]
-        if kind == "exit":
-            return
         if kind == "getattr":
             name = request[1]
             if not hasattr(module, name):
