@@ -1,8 +1,12 @@
-"""The ``ulp`` command line: one function per command (a contract: see DESIGN.md)."""
+"""The ``ulp`` command line: one function per command, and the edge of the program.
+
+Only here is the environment read (:meth:`GradingSettings.from_env`, click's ``envvar``), and
+only here are errors shown: every :class:`~autograder.errors.UlpError` becomes one line on
+stderr and the error's exit code, never a traceback.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -10,28 +14,57 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from autograder import assignment as assignments
-from autograder import grading, report, results
-from autograder import statement as statements
-from autograder.assignment import MAX_EXAMPLES_ENV
+from autograder.batch import intake, runner
+from autograder.batch.backends import Job, grade_in_subprocess
+from autograder.course import release as releases
+from autograder.course import scaffold
+from autograder.course import statement as statements
+from autograder.course.assignment import Assignment, list_ids, load
+from autograder.course.tests import collect
+from autograder.errors import SubmissionError, UlpError, UsageError
+from autograder.model import Submission, module_file
+from autograder.output import class_report, exports, gradebook
+from autograder.output.report import render_markdown, write_student_files
+from autograder.session.grade import grade_submission
+from autograder.settings import MAX_EXAMPLES_ENV, GradingSettings
 
 console = Console()
 err = Console(stderr=True)
 
 
-def _ids(assignment_id: str | None, all_: bool) -> list[str]:
+class _Failed(click.ClickException):
+    """A UlpError as click shows it: ``Error: <message>`` and the error's exit code."""
+
+    def __init__(self, error: UlpError):
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UlpError as e:
+            raise _Failed(e) from None
+
+
+def _settings(**overrides) -> GradingSettings:
+    return GradingSettings.from_env(**overrides)
+
+
+def _assignments(settings: GradingSettings, assignment_id: str | None, all_: bool) -> list[Assignment]:
     if all_:
-        return assignments.list_ids()
+        return [load(settings.course_dir, aid) for aid in list_ids(settings.course_dir)]
     if not assignment_id:
-        raise click.UsageError("give an assignment id, or --all (see `ulp list`)")
-    assignments.load(assignment_id)  # a clear error for an unknown id
-    return [assignment_id]
+        raise UsageError("give an assignment id, or --all (see `ulp list`)")
+    return [load(settings.course_dir, assignment_id)]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ulp")
 def main():
     """ulp: grade numerics and inference-kernel assignments with property-based tests."""
@@ -39,14 +72,14 @@ def main():
 
 @main.command("list")
 def list_cmd():
-    """List the assignments with their points."""
+    """List the assignments with their points (as pytest collects their tests)."""
+    settings = _settings()
     table = Table("id", "title", "public", "hidden", "points", "gpu")
-    for aid in assignments.list_ids():
-        a = assignments.load(aid)
-        tests = assignments.declared_points(a)
-        public = sum(p for _, p, h in tests if not h)
-        hidden = sum(p for _, p, h in tests if h)
-        table.add_row(aid, a.title, f"{public:g}", f"{hidden:g}", f"{public + hidden:g}",
+    for a in _assignments(settings, None, True):
+        tests = collect(a)
+        public = sum(t.points for t in tests if not t.hidden)
+        hidden = sum(t.points for t in tests if t.hidden)
+        table.add_row(a.id, a.title, f"{public:g}", f"{hidden:g}", f"{public + hidden:g}",
                       "yes" if a.gpu else "")
     console.print(table)
 
@@ -56,33 +89,35 @@ def list_cmd():
 @click.option("--all", "all_", is_flag=True, help="Validate every assignment.")
 def validate(assignment_id, all_):
     """Check an assignment: the reference scores full marks and the stub scores zero."""
+    # Fixed files cannot hold every student's hand-worked answer: grade with the defaults.
+    settings = _settings().replace(secret=None)
     failed = False
     table = Table("assignment", "reference", "stub", "verdict")
-    for aid in _ids(assignment_id, all_):
-        a = assignments.load(aid)
+    for a in _assignments(settings, assignment_id, all_):
         with tempfile.TemporaryDirectory() as tmp:
-            ref = grading.grade_in_subprocess(aid, grading.Job("reference", a.reference, Path(tmp, "r")),
-                                              course_secret=False)
-            stub = grading.grade_in_subprocess(aid, grading.Job("stub", a.stub, Path(tmp, "s")),
-                                               course_secret=False)
-        rmax = ref["extra_data"]["ulp"].get("max_score", 0)
-        ok = rmax > 0 and ref["score"] == rmax and stub["score"] == 0
+            runs = {who: grade_in_subprocess(a, Job(Submission(who, path, path), Path(tmp, who)),
+                                             settings)
+                    for who, path in (("reference", a.reference), ("stub", a.stub))}
+        ref, stub = runs["reference"].grade, runs["stub"].grade
+        ok = (ref is not None and stub is not None and ref.max_score > 0
+              and ref.score == ref.max_score and stub.score == 0)
         try:
-            statements.render(a, "validate")
-        except Exception as e:  # noqa: BLE001 - any template error is the author's to fix
+            statements.render(a)
+        except UlpError as e:
             ok = False
-            err.print(f"[red]{aid} statement[/]: {type(e).__name__}: {e}")
+            err.print(f"[red]{a.id} statement[/]: {escape(e.message)}")
         failed |= not ok
-        table.add_row(aid, f"{ref['score']:g}/{rmax:g}", f"{stub['score']:g}",
+        table.add_row(a.id, f"{ref.score:g}/{ref.max_score:g}" if ref else "failed",
+                      f"{stub.score:g}" if stub else "failed",
                       "[green]ok[/]" if ok else "[red]FAILED[/]")
         if not ok:
-            for res, who in ((ref, "reference"), (stub, "stub")):
-                bad = [t for t in res["tests"] if (t["status"] == "failed") == (who == "reference")]
+            for who, run in runs.items():
+                if run.grade is None:
+                    err.print(f"[red]{a.id} {who}[/]: {escape(run.problem[-800:])}")
+                    continue
+                bad = [t for t in run.grade.tests if t.passed == (who == "stub")]
                 for t in bad[:10]:
-                    err.print(f"[red]{aid} {who}[/]: {t['name']}: {t['output'][:800]}")
-                if not res["tests"]:
-                    err.print(f"[red]{aid} {who}[/]: {res['output']} "
-                              f"{res['extra_data']['ulp'].get('grader_error', '')}")
+                    err.print(f"[red]{a.id} {who}[/]: {t.name}: {escape(t.output[:800])}")
     console.print(table)
     sys.exit(1 if failed else 0)
 
@@ -94,13 +129,15 @@ def validate(assignment_id, all_):
               help="Whose seed and per-student values to use.")
 def check(assignment_id, file, student_id):
     """Run the public tests on your FILE (default ./ID.py) and print the report."""
+    settings = _settings()
+    a = load(settings.course_dir, assignment_id)
     file = file or Path(f"{assignment_id}.py")
-    if not file.exists():
-        raise click.UsageError(f"{file} does not exist: write your solution in {assignment_id}.py "
-                               f"(start from the stub) or give its path")
-    res = grading.grade_submission(assignment_id, file, student_id, include_hidden=False)
-    console.print(Markdown(report.render_markdown(res)))
-    sys.exit(0 if res["score"] == res["extra_data"]["ulp"]["max_score"] else 1)
+    if not file.is_file():
+        raise UsageError(f"{file} does not exist: write your solution in {assignment_id}.py "
+                         "(start from the stub) or give its path")
+    grade = grade_submission(a, Submission(student_id, file, file), settings, include_hidden=False)
+    console.print(Markdown(render_markdown(grade)))
+    sys.exit(0 if grade.score == grade.max_score else 1)
 
 
 @main.command()
@@ -108,16 +145,21 @@ def check(assignment_id, file, student_id):
 @click.option("--student-id", help="Render the student's own version (their per-student values).")
 def statement(assignment_id, student_id):
     """Print an assignment's statement (Markdown), for the class or for one student."""
-    click.echo(statements.render(assignments.load(assignment_id), student_id))
+    settings = _settings()
+    click.echo(statements.render(load(settings.course_dir, assignment_id), student_id,
+                                 settings.secret))
 
 
-def _gradescope_student_id(submission: Path) -> str | None:
-    meta = submission.parent / "submission_metadata.json"
-    try:
-        users = json.loads(meta.read_text()).get("users") or []
-        return str(users[0]["id"]) if users else None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+@main.command("new")
+@click.argument("assignment_id")
+@click.option("--title", help="The assignment's title (default: its id).")
+def new(assignment_id, title):
+    """Start a new assignment: its folder, a reference and a stub that `ulp validate` accepts."""
+    settings = _settings()
+    made = scaffold.new(settings.course_dir, assignment_id, title)
+    for path in made:
+        console.print(f"wrote {path}")
+    console.print(f"next: edit them, then `ulp validate {assignment_id}` (docs/authoring.md)")
 
 
 @main.command("run-autograder")
@@ -130,12 +172,15 @@ def _gradescope_student_id(submission: Path) -> str | None:
               "submission_metadata.json beside the submission, else 'student'.")
 def run_autograder(assignment_id, submission, results, student_id):
     """Grade one submission the way Gradescope calls an autograder."""
-    sid = student_id or _gradescope_student_id(submission) or "student"
-    res = grading.grade_submission(assignment_id, submission, sid)
-    grading.write_outputs(res, results.parent)
+    settings = _settings()
+    a = load(settings.course_dir, assignment_id)
+    sid = student_id or intake.gradescope_user_id(submission) or "student"
+    grade = grade_submission(a, Submission(sid, submission, module_file(submission, a.id)),
+                             settings)
+    write_student_files(grade, results.parent)
     if results.name != "results.json":
         (results.parent / "results.json").replace(results)
-    console.print(f"{assignment_id}: {res['score']:g} / {res['extra_data']['ulp']['max_score']:g} -> {results}")
+    console.print(f"{assignment_id}: {grade.score:g} / {grade.max_score:g} -> {results}")
 
 
 DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/course for a shared "
@@ -144,7 +189,7 @@ DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/cour
 
 @main.command()
 @click.argument("assignment_id", required=False)
-@click.argument("submissions", required=False, type=click.Path(path_type=Path, exists=True))
+@click.argument("submissions", required=False, type=click.Path(path_type=Path))
 @click.option("--all", "all_", is_flag=True,
               help="Grade every assignment; results go to OUT/<assignment>/<student>/.")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
@@ -152,12 +197,13 @@ DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/cour
               "OUT/class-report.html and the gradebook OUT/gradebook.sqlite.")
 @click.option("--workers", type=int, default=0, show_default="number of CPUs",
               help="Submissions graded in parallel.")
-@click.option("--backend", type=click.Choice(list(grading.BACKENDS)), default="local",
+@click.option("--backend", type=click.Choice(list(runner.BACKENDS)), default="local",
               show_default=True,
               help="Where grading runs: local (this machine, a pre-loaded grader forking a child "
               "per submission) or ray (one Ray task per submission; the nodes need ulp installed).")
-@click.option("--address", metavar="ADDR", help="With --backend ray: the cluster to join "
-              "(ray://head:10001 or head:6379); default: $RAY_ADDRESS, else a local Ray instance.")
+@click.option("--address", metavar="ADDR", envvar="RAY_ADDRESS",
+              help="With --backend ray: the cluster to join (ray://head:10001 or head:6379); "
+              "default: $RAY_ADDRESS, else a local Ray instance.")
 @click.option("--regrade", is_flag=True,
               help="Grade again even where OUT holds a current grade (after a test fix); the "
               "gradebook keeps the earlier grades as history.")
@@ -175,130 +221,79 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
     SUBMISSIONS is a folder with one sub-folder per student (named by the student id), or the
     zip Gradescope's "Export Submissions" downloads (or that zip unpacked). A batch that was
     interrupted resumes: current grades in OUT are kept, the rest are graded."""
-    from autograder import gradebook
-    from autograder import submissions as found
-
     if all_ and submissions is None and assignment_id:  # `ulp grade --all SUBMISSIONS`
         assignment_id, submissions = None, Path(assignment_id)
-    if submissions is None or not submissions.exists():
-        raise click.UsageError("give SUBMISSIONS: a folder with one sub-folder per student, or a "
-                               "Gradescope export zip")
+    if submissions is None:
+        raise UsageError("give SUBMISSIONS: a folder with one sub-folder per student, or a "
+                         "Gradescope export zip")
+    if not submissions.exists():
+        raise UsageError(f"SUBMISSIONS {submissions} does not exist: give a folder with one "
+                         "sub-folder per student, or a Gradescope export zip")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file: give a folder (it is made if missing) for "
+                         "the results, the reports and the gradebook")
     if address and backend != "ray":
-        raise click.UsageError("--address goes with --backend ray")
-    if all_ and found.is_gradescope_export(submissions):
-        raise click.UsageError(f"{submissions} is a Gradescope export, which holds one assignment: "
-                               "give that assignment's id instead of --all")
-    ids = _ids(assignment_id, all_)
-    if max_examples:  # read by every grader this run starts, and part of the tests hash
-        assignments.override_max_examples(max_examples)
-    try:
-        book = gradebook.open_gradebook(out, db)
-    except gradebook.GradebookError as e:
-        raise click.ClickException(str(e)) from e
-    with book:
-        for aid in ids:
-            target = out / aid if all_ else out
-            try:
-                _grade_one(aid, submissions, target, book, workers=workers, regrade=regrade,
-                           only=only, backend=backend, address=address)
-            except (found.SubmissionError, gradebook.GradebookError) as e:
-                raise click.ClickException(str(e)) from e
-    err.print(f"gradebook: {gradebook.safe_url(book.url)}")
+        raise UsageError("--address goes with --backend ray")
+    if all_ and intake.is_gradescope_export(submissions):
+        raise UsageError(f"{submissions} is a Gradescope export, which holds one assignment: "
+                         "give that assignment's id instead of --all")
+    settings = _settings(max_examples=max_examples)
+    todo = _assignments(settings, assignment_id, all_)
+    engine = runner.backend_for(backend, workers=workers, address=address)
+    with gradebook.open_gradebook(out, db) as book:
+        for a in todo:
+            _grade_one(a, submissions, out / a.id if all_ else out, book, settings, engine,
+                       regrade=regrade, only=set(only) or None)
+        err.print(f"gradebook: {gradebook.safe_url(book.url)}")
 
 
-def _grade_one(aid, submissions, target, book, *, workers, regrade, only, backend, address):
-    """One assignment: grade (resuming), record each result, then write the class report."""
-    from autograder import gradebook
-    from autograder import submissions as found
-
-    a = assignments.load(aid)
-    subs = found.find(submissions, aid)
+def _grade_one(a: Assignment, submissions: Path, target: Path, book, settings, engine, *,
+               regrade: bool, only: set[str] | None) -> None:
+    """One assignment: grade (resuming), record each grade, then write the class report."""
+    subs = intake.find(submissions, a.id, settings.cache_dir)
     if only:
-        missing = sorted(set(only) - {s.student_id for s in subs})
+        missing = sorted(only - {s.student_id for s in subs})
         if missing:
-            raise found.SubmissionError(
+            raise SubmissionError(
                 f"{submissions}: no submission for {', '.join(missing)} (students there: "
                 f"{', '.join(s.student_id for s in subs[:20]) or 'none'})")
-        subs = [s for s in subs if s.student_id in only]
-    if subs and all(s.source == "gradescope" and s.path.is_dir() for s in subs):
-        raise found.SubmissionError(
-            f"{submissions}: no submission in this Gradescope export has {aid}.py (or "
-            f"{aid}.ipynb); is it the export of another assignment? Give that assignment's id")
-    by_id = {s.student_id: s for s in subs}
-    graded_rows: dict[str, dict] = {}
-    with Progress(TextColumn(f"[bold]{aid}"), BarColumn(), MofNCompleteColumn(),
+    if subs and all(s.source == "gradescope" and s.file is None for s in subs):
+        raise SubmissionError(
+            f"{submissions}: no submission in this Gradescope export has {a.id}.py (or "
+            f"{a.id}.ipynb); is it the export of another assignment? Give that assignment's id")
+    graded = {}
+    with Progress(TextColumn(f"[bold]{a.id}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.description}"), console=err) as bar:
-        task = bar.add_task("", total=len(subs))
+        task = bar.add_task("", total=len(only) if only else len(subs))
 
-        def advance(sid, res):
-            s = by_id.get(sid)
-            book.record(res, assignment_id=aid, student_id=sid, due=a.due, late=a.late,
-                        submitted_at=s.submitted_at if s else None,
-                        source=s.source if s else None, name=s.name if s else None,
-                        email=s.email if s else None, sis_id=s.sis_id if s else None)
-            graded_rows[sid] = res
-            bar.update(task, advance=1, description=f"{sid}: {res['score']:g}")
+        def advance(submission: Submission, g) -> None:
+            book.record(g, submission, due=a.due, late=a.late)
+            graded[submission.student_id] = g
+            bar.update(task, advance=1, description=f"{submission.student_id}: {g.score:g}")
 
-        if only:
-            with tempfile.TemporaryDirectory(prefix="ulp-only-") as tmp:
-                grading.grade_class(aid, _copy_of(subs, Path(tmp), aid), target, workers=workers,
-                                    progress=advance, regrade=regrade, backend=backend,
-                                    address=address)
-            _rewrite_grades_csv(target, submissions, aid)
-        else:
-            grading.grade_class(aid, submissions, target, workers=workers, progress=advance,
-                                regrade=regrade, backend=backend, address=address)
-    current = {c.student_id: c for c in book.current(aid)}
+        runner.grade_class(a, subs, target, settings, backend=engine, regrade=regrade,
+                           only=only, progress=advance)
+    current = {c.student_id: c for c in book.current(a.id)}
     late = any(c.days_late for c in current.values())
     table = Table("student", "score", "failed tests", "flags", *(["late", "final"] if late else []),
-                  title=f"{aid} → {target}")
+                  title=f"{a.id} → {target}")
     for s in subs:
-        res = graded_rows.get(s.student_id)
-        if res is None:
+        g = graded.get(s.student_id)
+        if g is None:
             continue
-        summary = results.summary_of(res)
         c = current.get(s.student_id)
         extra = [f"{c.days_late} d, -{100 * c.penalty:g} %", f"{c.final_score:g}"] if late and c else []
-        table.add_row(s.student_id, f"{summary['score']:g} / {summary['max_score']:g}",
-                      ", ".join(summary["failed"])[:60], ", ".join(summary["flags"]), *extra)
+        table.add_row(s.student_id, f"{g.score:g} / {g.max_score:g}", ", ".join(g.failed)[:60],
+                      ", ".join(g.flags), *extra)
     console.print(table)
-    _class_report(target, aid, list(current.values()))
-
-
-def _copy_of(subs, folder: Path, aid: str) -> Path:
-    """A folder of just these students, for grade_class: their files copied (not linked: the
-    sandbox sees only the submission's own folder), so their hashes, and resumes, are the same."""
-    import shutil
-
-    for s in subs:
-        dest = folder / s.student_id
-        if s.path.is_dir():
-            shutil.copytree(s.path, dest, symlinks=False)
-        else:
-            dest.mkdir(parents=True)
-            name = s.path.name if s.path.suffix in (".py", ".ipynb") else f"{aid}.py"
-            shutil.copy2(s.path, dest / name)
-    return folder
-
-
-def _rewrite_grades_csv(target: Path, submissions: Path, aid: str) -> None:
-    """grades.csv for the whole class after grading a few: from every stored results.json."""
-    rows = []
-    for sid, _ in grading.discover(submissions, aid):
-        try:
-            rows.append((sid, json.loads((target / sid / "results.json").read_text())))
-        except (OSError, ValueError):
-            continue
-    grading.write_grades_csv(target / "grades.csv", rows)
+    _class_report(target, a.id, list(current.values()))
 
 
 def _class_report(target: Path, aid: str, current: list) -> Path | None:
     """The class report from the gradebook's current grades (late numbers included)."""
-    from autograder import class_report
-
     if not current:
         return None
-    path = class_report.write(target, aid, [c.results_with_late() for c in current])
+    path = class_report.write(target, aid, [c.grade for c in current])
     err.print(f"{aid}: class report {path}")
     return path
 
@@ -320,35 +315,26 @@ def report_cmd(out, db, only, canvas, roster):
     `ulp grade --all` makes it), else to OUT. The Canvas CSV (OUT/canvas.csv) has the columns
     Canvas's Gradebook → Import reads, one per assignment, with the final (late-adjusted)
     scores."""
-    from autograder import gradebook
-
-    try:
-        book = gradebook.open_gradebook(out, db, create=False)
-    except gradebook.GradebookError as e:
-        raise click.ClickException(str(e)) from e
-    with book:
+    with gradebook.open_gradebook(out, db, create=False) as book:
         ids = list(only) or book.assignments()
         if not ids:
-            raise click.ClickException(f"the gradebook {gradebook.safe_url(book.url)} holds no "
-                                       "grades yet: run `ulp grade` first")
+            raise UsageError(f"the gradebook {gradebook.safe_url(book.url)} holds no grades yet: "
+                             "run `ulp grade` first")
         table = Table("assignment", "students", "mean", "late", "class report",
                       title=f"report → {out}")
         for aid in ids:
             current = book.current(aid)
             if not current:
-                raise click.ClickException(f"no grades for {aid} in {gradebook.safe_url(book.url)} "
-                                           f"(it holds: {', '.join(book.assignments()) or 'none'})")
+                raise UsageError(f"no grades for {aid} in {gradebook.safe_url(book.url)} "
+                                 f"(it holds: {', '.join(book.assignments()) or 'none'})")
             target = out / aid if (out / aid).is_dir() or len(ids) > 1 else out
             path = _class_report(target, aid, current)
             mean = sum(c.final_score for c in current) / len(current)
             table.add_row(aid, str(len(current)), f"{mean:.2f} / {current[0].max_score:g}",
                           str(sum(1 for c in current if c.days_late)), str(path))
-        try:
-            entries = gradebook.read_canvas_roster(roster) if roster else None
-        except (OSError, gradebook.GradebookError) as e:
-            raise click.ClickException(str(e)) from e
-        canvas = gradebook.write_canvas_csv(canvas or out / "canvas.csv",
-                                            gradebook.canvas_rows(book, ids, entries))
+        entries = exports.read_canvas_roster(roster) if roster else None
+        canvas = exports.write_canvas_csv(canvas or out / "canvas.csv",
+                                          exports.canvas_rows(book, ids, entries))
     console.print(table)
     console.print(f"Canvas CSV: {canvas} (Canvas: Grades → Import)")
 
@@ -366,22 +352,16 @@ def release(assignment_id, all_, out, roster):
 
     The student bundle never holds the reference or a hidden test (checked before writing). The
     Gradescope zip holds them, and the course secret if one is set: upload it to Gradescope only."""
-    from rich.markup import escape
-
-    from autograder import release as releases
-
-    try:
-        students = releases.read_roster(roster) if roster else []
-        table = Table("assignment", "student bundle", "gradescope", "statements", "needs",
-                      title=f"release → {out}")
-        for aid in _ids(assignment_id, all_):
-            made = releases.release(assignments.load(aid), out / aid, students)
-            for warning in made.warnings:
-                err.print(f"[yellow]{aid}[/]: {escape(warning)}")
-            table.add_row(aid, made.student_zip.name, made.gradescope_zip.name,
-                          str(len(made.statements)), escape(" ".join(made.requirements)))
-    except releases.ReleaseError as e:
-        raise click.ClickException(str(e)) from e
+    settings = _settings()
+    students = releases.read_roster(roster) if roster else []
+    table = Table("assignment", "student bundle", "gradescope", "statements", "needs",
+                  title=f"release → {out}")
+    for a in _assignments(settings, assignment_id, all_):
+        made = releases.release(a, out / a.id, students, secret=settings.secret)
+        for warning in made.warnings:
+            err.print(f"[yellow]{a.id}[/]: {escape(warning)}")
+        table.add_row(a.id, made.student_zip.name, made.gradescope_zip.name,
+                      str(len(made.statements)), escape(" ".join(made.requirements)))
     console.print(table)
 
 

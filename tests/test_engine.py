@@ -9,21 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import grading, results, sandbox
-
-TOY = Path(__file__).parent / "fixtures" / "toycourse"
-
-
-@pytest.fixture(scope="module")
-def toy_env():
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ULP_COURSE_DIR", str(TOY))
-    mp.setenv("ULP_COURSE_SECRET", "a secret that must not leak")
-    from autograder import assignment
-    assignment.load.cache_clear()
-    yield
-    mp.undo()
-    assignment.load.cache_clear()
+from autograder.output import results
+from autograder.sandbox import isolation as sandbox
+from helpers import TOY, discover, grade_folder, grade_one
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +51,8 @@ def graded(toy_env, listener, tmp_path_factory):
     evil = evil.replace('os.environ.get("ULP_TOY_PORT", "9")', repr(str(port)))
     (klass / "evil" / "toy.py").write_text(evil)
     out = tmp_path_factory.mktemp("out")
-    rows = grading.grade_class("toy", klass, out, workers=2)
-    return {sid: res for (sid, _), res in zip(grading.discover(klass, "toy"), rows)}, out
+    rows = grade_folder("toy", klass, out, workers=2)
+    return {sid: res for (sid, _), res in zip(discover(klass, "toy"), rows)}, out
 
 
 def failed(res):
@@ -130,21 +118,20 @@ def test_isolation_is_recorded(graded):
 
 
 def test_regrade_gives_the_same_result(graded, toy_env, tmp_path):
-    again = grading.grade_in_subprocess("toy", grading.Job("bad", TOY / "submissions" / "bad", tmp_path))
+    again = grade_one("toy", "bad", TOY / "submissions" / "bad", tmp_path)
     assert [t["output"] for t in again["tests"]] == [t["output"] for t in graded[0]["bad"]["tests"]]
 
 
 @pytest.mark.parametrize("level", ["uid", "rlimits"])
 def test_weaker_isolation_levels_still_grade(toy_env, tmp_path, level):
-    res = grading.grade_in_subprocess("toy", grading.Job("good", TOY / "submissions" / "good", tmp_path),
-                                      isolation_level=level)
+    res = grade_one("toy", "good", TOY / "submissions" / "good", tmp_path, isolation=level)
     assert res["score"] == 6, json.dumps(res)[:2000]
     assert res["extra_data"]["ulp"]["isolation"]["level"] in (level, "rlimits")
 
 
 def test_missing_file_and_folder_without_module(toy_env, tmp_path):
     (tmp_path / "empty").mkdir()
-    res = grading.grade_in_subprocess("toy", grading.Job("empty", tmp_path / "empty", tmp_path / "o"))
+    res = grade_one("toy", "empty", tmp_path / "empty", tmp_path / "o")
     assert res["score"] == 0 and "No toy.py (or toy.ipynb) was found" in res["output"]
 
 
@@ -188,7 +175,7 @@ def test_notebook_submission_grades_like_its_module(toy_env, tmp_path):
                 nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell("%%bash\necho hi")]
     (tmp_path / "nb").mkdir()
     nbformat.write(nb, str(tmp_path / "nb" / "toy.ipynb"))
-    res = grading.grade_in_subprocess("toy", grading.Job("nb", tmp_path / "nb", tmp_path / "o1"))
+    res = grade_one("toy", "nb", tmp_path / "nb", tmp_path / "o1")
     assert res["score"] == 6, res["output"]
     assert "removed `%matplotlib inline`" in res["output"] and "%%bash cell was left out" in res["output"]
 
@@ -196,14 +183,18 @@ def test_notebook_submission_grades_like_its_module(toy_env, tmp_path):
 def test_notebook_that_does_not_parse_gets_a_clear_message(toy_env, tmp_path):
     (tmp_path / "nb").mkdir()
     (tmp_path / "nb" / "toy.ipynb").write_text('{"cells": [ this is not json')
-    res = grading.grade_in_subprocess("toy", grading.Job("nb", tmp_path / "nb", tmp_path / "o2"))
+    res = grade_one("toy", "nb", tmp_path / "nb", tmp_path / "o2")
     assert res["score"] == 0 and "toy.ipynb is not a notebook Jupyter can read" in res["output"]
     assert "save it again" in res["output"]
 
 
 def test_a_worker_that_cannot_start_is_a_grader_failure_not_a_zero(toy_env, tmp_path, monkeypatch):
     """If the sandbox itself is broken, no student may be given a grade."""
-    from autograder import sandbox as sb
+    from autograder.errors import SandboxError
+    from autograder.model import Submission
+    from autograder.sandbox import isolation as sb
+    from autograder.session.grade import grade_submission
+    from helpers import assignment, settings
 
     real = sb.worker_command
 
@@ -212,15 +203,16 @@ def test_a_worker_that_cannot_start_is_a_grader_failure_not_a_zero(toy_env, tmp_
         return ["false"] + argv[1:], env, config
 
     monkeypatch.setattr(sb, "worker_command", broken)
-    with pytest.raises(Exception, match="worker could not start"):
-        grading.grade_submission("toy", TOY / "submissions" / "good", "good")
+    good = TOY / "submissions" / "good" / "toy.py"
+    with pytest.raises(SandboxError, match="worker could not start"):
+        grade_submission(assignment("toy"), Submission("good", good, good), settings())
 
 
 def test_max_examples_bounds_every_test_and_a_run_may_change_it(tmp_path, monkeypatch):
     """[limits] max_examples caps a test whose own @settings asks for more; --max-examples
     (ULP_MAX_EXAMPLES) overrides it for one run, and is part of the tests hash, so grades made
     with another count are not taken for current ones."""
-    from autograder import assignment
+    from helpers import assignment, settings
 
     course = tmp_path / "course"
     shutil.copytree(TOY, course)
@@ -234,34 +226,30 @@ def test_max_examples_bounds_every_test_and_a_run_may_change_it(tmp_path, monkey
     toml = course / "assignments" / "toy" / "assignment.toml"
     toml.write_text(toml.read_text().replace("[limits]", "[limits]\nmax_examples = 7"))
     monkeypatch.setenv("ULP_COURSE_DIR", str(course))
-    assignment.load.cache_clear()
-    try:
-        counts, hashes = [], []
-        for override in (None, "3"):
-            if override:
-                monkeypatch.setenv(assignment.MAX_EXAMPLES_ENV, override)
-            res = grading.grade_in_subprocess("toy", grading.Job("s", TOY / "submissions" / "good",
-                                                                 tmp_path / f"out{override}"))
-            assert res["score"] == 7, json.dumps(res)[:2000]
-            counts.append(res["extra_data"]["ulp"]["observations"]["test_counted"][0]["count"])
-            hashes.append(res["extra_data"]["ulp"]["tests_hash"])
-        assert counts == [7, 3]
-        assert hashes[0] != hashes[1] and hashes[1] == assignment.load("toy").tests_hash()
-    finally:
-        assignment.load.cache_clear()
+    counts, hashes = [], []
+    for override in (None, "3"):
+        if override:
+            monkeypatch.setenv("ULP_MAX_EXAMPLES", override)
+        res = grade_one("toy", "s", TOY / "submissions" / "good", tmp_path / f"out{override}")
+        assert res["score"] == 7, json.dumps(res)[:2000]
+        counts.append(res["extra_data"]["ulp"]["observations"]["test_counted"][0]["count"])
+        hashes.append(res["extra_data"]["ulp"]["tests_hash"])
+    assert counts == [7, 3]
+    assert hashes[0] != hashes[1] and hashes[1] == assignment("toy").tests_hash(settings())
 
 
 def test_many_calls_in_one_round_trip_answer_and_fail_like_single_calls(tmp_path):
     """sub.many(name, inputs) returns what the calls one by one would, and the first call
     that raises fails the same way, naming that call's arguments; a reply that is not one
     answer per input is garbage."""
-    from autograder import sandbox
-    from autograder.proxy import StudentModule, Worker
+    from autograder.sandbox.process import Worker
+    from autograder.session.student import StudentModule
+    from autograder.settings import Limits
     from autograder.testing import BadAnswer
 
     def module(source: str) -> StudentModule:
         (tmp_path / "toy.py").write_text(source)
-        worker = Worker(tmp_path / "toy.py", "toy", sandbox.Limits(call_timeout_s=3), sandbox.choose())
+        worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=3), sandbox.choose())
         return StudentModule(worker, ["add", "half"], ["NAME"])
 
     sub = module((TOY / "submissions" / "good" / "toy.py").read_text())

@@ -1,0 +1,346 @@
+"""``ulp release``: what an instructor hands out, and what Gradescope runs.
+
+For each assignment, ``DIR/<id>/`` receives:
+
+- ``<id>-student.zip``, the student bundle: the statement, the stub as ``<id>.py``, the public
+  tests with the few files ``ulp check`` needs to run them, and a README that says how. Never
+  the reference, never a hidden test, never the course secret: every bundle is checked for them
+  before it is written (:func:`leaks`), and a release that would leak stops.
+- ``statements/<student>.md``, each student's own statement, where the assignment has variants
+  and a roster is given. Rendered under the course secret, it names the values that the grader
+  derives for that student from the same secret, so nothing per student is stored.
+- ``<id>-gradescope.zip``, an autograder following Gradescope's specification
+  (https://gradescope-autograders.readthedocs.io/en/latest/specs/): ``setup.sh`` and
+  ``run_autograder`` at the root (from ``platform/gradescope/``), the engine's source for
+  setup.sh to install, ``ulp-release.env`` (which assignment, which packages) and ``course/``,
+  a course folder holding only this assignment, its reference and its stub.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+import shlex
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import autograder
+from autograder.course import roster as rosters
+from autograder.course import statement as statements
+from autograder.course.assignment import Assignment
+from autograder.errors import ReleaseError
+from autograder.model import STUDENT_ID
+
+ENGINE_ROOT = Path(autograder.__file__).resolve().parent.parent
+GRADESCOPE_DIR = ENGINE_ROOT / "platform" / "gradescope"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: the same inputs give the same zip
+SKIP_PARTS = {"__pycache__", ".hypothesis", ".pytest_cache"}
+
+PIP_NAMES = {"yaml": "pyyaml", "PIL": "pillow", "sklearn": "scikit-learn"}
+
+
+@functools.lru_cache(maxsize=1)
+def engine_modules() -> tuple[frozenset[str], dict[str, str]]:
+    """(modules the engine's own dependencies bring, {module: the extra that brings it}), read
+    from the installed distribution's metadata (pyproject's dependencies), not a copy of them."""
+    dists: dict[str, str | None] = {}  # lower-case distribution name -> extra, None for core
+    for req in metadata.requires("ulp") or []:
+        name = re.match(r"[A-Za-z0-9_.-]+", req).group(0).lower().replace("_", "-")
+        extra = re.search(r"extra\s*==\s*['\"]([^'\"]+)", req)
+        if extra is None:
+            dists[name] = None
+        elif name not in dists:
+            dists[name] = extra.group(1)
+    core, extras = {"autograder", "_pytest"}, {}
+    for module, owners in metadata.packages_distributions().items():
+        for owner in owners:
+            key = owner.lower().replace("_", "-")
+            if key in dists:
+                if dists[key] is None:
+                    core.add(module)
+                else:
+                    extras.setdefault(module, dists[key])
+    return frozenset(core), extras
+
+
+# --------------------------------------------------------------------------- inputs
+
+def read_roster(path: Path) -> list[str]:
+    """The student ids of a roster CSV (a ``student_id`` column; other columns are ignored)."""
+    ids: list[str] = []
+    for line, sid, _ in rosters.rows(path):
+        if not STUDENT_ID.fullmatch(sid):
+            raise ReleaseError(f"{path}, line {line}: student id {sid!r} cannot name a file "
+                               "(use letters, digits and . @ + _ -, not starting with '.')")
+        if sid not in ids:
+            ids.append(sid)
+    return ids
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not SKIP_PARTS & set(p.parts)
+                  and p.suffix != ".pyc")
+
+
+def _grading_files(a: Assignment) -> list[Path]:
+    """What grading ``a`` reads from its folder: everything but the self-test samples."""
+    return [p for p in _files(a.folder) if a.selftest not in p.parents]
+
+
+def requirements(a: Assignment) -> tuple[list[str], list[str]]:
+    """(engine extras, further pip packages) that grading ``a`` needs: what its tests, reference
+    and variants import beyond the standard library and the engine, plus the optional
+    ``requirements = [...]`` list of its assignment.toml."""
+    sources = [p for p in _grading_files(a) if p.suffix == ".py"] + [a.reference]
+    local = {p.stem for p in sources} | {a.id}
+    found: set[str] = set()
+    for path in sources:
+        if not path.exists():
+            continue
+        try:
+            tree = ast.parse(path.read_text())
+        except SyntaxError as e:
+            raise ReleaseError(f"{path} does not parse ({e}): fix it before releasing") from e
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    core, by_extra = engine_modules()
+    found -= set(sys.stdlib_module_names) | core | local | {"__future__"}
+    extras = {by_extra[m] for m in found if m in by_extra}
+    if a.gpu:
+        extras.add("torch")
+    packages = {PIP_NAMES.get(m, m) for m in found if m not in by_extra}
+    packages |= set(a.requirements)
+    return sorted(extras), sorted(packages)
+
+
+# --------------------------------------------------------------------------- the student bundle
+
+README = """\
+# {title} (`{id}`)
+
+What is in this folder:
+
+- `statement.md`: the assignment.
+- `{id}.py`: the stub to start from. Write your solution in it; it is the file you submit.
+- `assignments/{id}/tests/public/`: the public tests, the same ones the grader runs (it adds
+  hidden tests of its own, so passing these is necessary, not sufficient).
+- `assignments/{id}/assignment.toml`: the settings the checker reads (forbidden names, limits).
+
+## Check your work
+
+Once, install the grader (Python 3.11 or newer), from PyPI or from the course repository:
+
+```
+pip install {pip}        # or, in a clone of the course repository: pip install -e '.{extras}'
+```
+{more}
+Then, in this folder, run the public tests on your file:
+
+```
+ulp check {id} {id}.py
+```
+
+It runs your module in a sandbox, as the grader does, and prints a report: every failing test
+with the smallest input it found. If your ulp comes from the course repository, it checks
+against that repository's copy of the assignment; `ULP_COURSE_DIR=. ulp check {id} {id}.py`
+uses this folder's. Values that are yours alone (named in your own statement) are checked when
+you submit; locally every test uses the class's default values.
+"""
+
+
+def student_files(a: Assignment, statement: str) -> dict[str, bytes]:
+    """Zip member name -> content of the student bundle (all under a top folder ``<id>/``)."""
+    if not a.stub.exists():
+        raise ReleaseError(f"{a.stub} is missing: every assignment needs a stub for students")
+    extras, packages = requirements(a)
+    pip = "'ulp[" + ",".join(extras) + "]'" if extras else "ulp"
+    more = (f"\nThe tests also need: `pip install {' '.join(packages)}`.\n" if packages else "")
+    readme = README.format(title=a.title, id=a.id, pip=pip, more=more,
+                           extras="[" + ",".join(extras) + "]" if extras else "")
+    top = f"{a.id}/"
+    files = {top + "README.md": readme.encode(), top + "statement.md": statement.encode(),
+             top + f"{a.id}.py": a.stub.read_bytes()}
+    course = f"{top}assignments/{a.id}/"
+    files[course + "assignment.toml"] = (a.folder / "assignment.toml").read_bytes()
+    if (a.folder / "variants.py").exists():  # the draw, not anyone's values: those need the secret
+        files[course + "variants.py"] = (a.folder / "variants.py").read_bytes()
+    for path in _files(a.public_tests):
+        files[course + path.relative_to(a.folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def _public_tests_need_reference(a: Assignment) -> list[str]:
+    """Public tests that ask for ``ref``: a student's ``ulp check`` has no reference to give."""
+    found = []
+    for path in _files(a.public_tests):
+        if path.suffix != ".py":
+            continue
+        try:
+            tree = ast.parse(path.read_text())
+        except SyntaxError as e:
+            raise ReleaseError(f"{path} does not parse ({e}): fix it before releasing") from e
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test") \
+                    and "ref" in [arg.arg for arg in node.args.args + node.args.kwonlyargs]:
+                found.append(f"{path.name}::{node.name}")
+    return found
+
+
+def leaks(files: dict[str, bytes], a: Assignment, secret: bytes | None) -> list[str]:
+    """What in ``files`` (a bundle for students) must not be there: the reference, a hidden test
+    file, the course secret. One line per problem; none means the bundle may go out."""
+    problems = []
+    private = [a.reference] + [p for p in _files(a.hidden_tests) if p.suffix == ".py"]
+    private_texts = [(p, p.read_bytes().strip()) for p in private if p.exists()]
+    for name, data in files.items():
+        parts = name.split("/")
+        if "reference" in parts or "hidden" in parts:
+            problems.append(f"{name}: reference and hidden files are never shipped to students")
+        for path, text in private_texts:
+            if text and text in data:
+                problems.append(f"{name} contains {path}")
+        if secret and secret in data:
+            problems.append(f"{name} contains the course secret")
+    return problems
+
+
+def quoted_lines(files: dict[str, bytes], a: Assignment, min_length: int = 24) -> list[str]:
+    """Lines of the reference or of a hidden test that also appear in a student file where the
+    stub and public tests do not already have them: often a formula a statement means to show,
+    sometimes a slip. Release prints them for the author to look at."""
+    shipped = b"\n".join([a.stub.read_bytes() if a.stub.exists() else b""] +
+                         [p.read_bytes() for p in _files(a.public_tests)])
+    private = [a.reference] + [p for p in _files(a.hidden_tests) if p.suffix == ".py"]
+    found = []
+    for path in private:
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            raw = line.encode()
+            if len(line) < min_length or line.startswith(("#", "import ", "from ")) or raw in shipped:
+                continue
+            for name, data in files.items():
+                if raw in data:
+                    found.append(f"{name} quotes {path.name}: {line}")
+    return found
+
+
+# --------------------------------------------------------------------------- the Gradescope zip
+
+def _engine_files() -> dict[str, bytes]:
+    pyproject = ENGINE_ROOT / "pyproject.toml"
+    if not pyproject.exists() or not (GRADESCOPE_DIR / "run_autograder").exists():
+        raise ReleaseError(f"the Gradescope zip bundles the engine's source, and {ENGINE_ROOT} is "
+                           "not a checkout of ulp (no pyproject.toml or platform/gradescope/): run "
+                           "`ulp release` from a clone of the course repository (pip install -e .)")
+    files = {"pyproject.toml": pyproject.read_bytes()}
+    if (ENGINE_ROOT / "README.md").exists():  # pyproject names it as the readme
+        files["README.md"] = (ENGINE_ROOT / "README.md").read_bytes()
+    package = Path(autograder.__file__).resolve().parent
+    for path in _files(package):
+        files["autograder/" + path.relative_to(package).as_posix()] = path.read_bytes()
+    return files
+
+
+def gradescope_files(a: Assignment, secret: bytes | None) -> dict[str, tuple[bytes, int]]:
+    """Zip member name -> (content, mode) of the Gradescope autograder for ``a``."""
+    if not a.reference.exists():
+        raise ReleaseError(f"{a.reference} is missing: the autograder needs the reference")
+    extras, packages = requirements(a)
+    env = "\n".join([
+        "# Written by `ulp release`: what setup.sh installs and run_autograder grades.",
+        f"ULP_ASSIGNMENT={shlex.quote(a.id)}",
+        f"ULP_EXTRAS={shlex.quote(','.join(extras))}",
+        f"ULP_REQUIREMENTS={shlex.quote(' '.join(packages))}",
+        f"ULP_VERSION={shlex.quote(autograder.__version__)}", ""])
+    files = {name: (data, 0o644) for name, data in _engine_files().items()}
+    for script in ("setup.sh", "run_autograder"):
+        files[script] = ((GRADESCOPE_DIR / script).read_bytes(), 0o755)
+    files["ulp-release.env"] = (env.encode(), 0o644)
+    for path in _grading_files(a):
+        files["course/" + path.relative_to(a.root).as_posix()] = (path.read_bytes(), 0o644)
+    files[f"course/reference/{a.id}.py"] = (a.reference.read_bytes(), 0o600)
+    if a.stub.exists():
+        files[f"course/student_template/{a.id}.py"] = (a.stub.read_bytes(), 0o644)
+    if secret:  # the grader must derive the same per-student values as the statements
+        files["course_secret"] = (secret, 0o600)
+    return files
+
+
+def write_zip(path: Path, files: dict[str, bytes | tuple[bytes, int]]) -> Path:
+    """A zip with sorted members, fixed timestamps and Unix modes (unzip restores them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(files):
+            data, mode = files[name] if isinstance(files[name], tuple) else (files[name], 0o644)
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.create_system = 3  # Unix: the mode below is honoured
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    tmp.replace(path)
+    return path
+
+
+# --------------------------------------------------------------------------- one release
+
+@dataclass
+class Release:
+    assignment_id: str
+    folder: Path
+    student_zip: Path
+    gradescope_zip: Path
+    statements: list[Path] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def release(a: Assignment, out: Path, students: list[str] = (), *,
+            secret: bytes | None = None) -> Release:
+    """Write ``a``'s release into ``out`` (``DIR/<id>``): see the module docstring. ``secret``
+    is the course secret: it draws each student's statement, and the Gradescope zip carries it."""
+    out = Path(out)
+    warnings = []
+    needs_ref = _public_tests_need_reference(a)
+    if needs_ref:
+        raise ReleaseError(f"{a.public_tests}: {', '.join(needs_ref)} use the `ref` fixture, but a "
+                           "student's `ulp check` has no reference; compute the expected values "
+                           "in the test (or a helper beside it) or move the test to tests/hidden/")
+    generic = statements.render(a, None, secret)
+    bundle = student_files(a, generic)
+    per_student: dict[str, str] = {}
+    if students and (a.folder / "variants.py").exists():
+        if secret is None:
+            warnings.append("ULP_COURSE_SECRET is not set: every student's statement shows the "
+                            "default values; set the course secret before releasing")
+        per_student = {sid: statements.render(a, sid, secret) for sid in students}
+    problems = leaks(bundle, a, secret) + leaks({f"statements/{s}.md": t.encode()
+                                                 for s, t in per_student.items()}, a, secret)
+    if problems:
+        raise ReleaseError(f"the student files of {a.id} would leak, so nothing was released:\n  "
+                           + "\n  ".join(problems))
+    warnings += quoted_lines(bundle, a)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "statement.md").write_text(generic)
+    student_zip = write_zip(out / f"{a.id}-student.zip", bundle)
+    written = []
+    for sid, text in per_student.items():
+        target = out / "statements" / f"{sid}.md"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text)
+        written.append(target)
+    gradescope_zip = write_zip(out / f"{a.id}-gradescope.zip", gradescope_files(a, secret))
+    extras, packages = requirements(a)
+    return Release(a.id, out, student_zip, gradescope_zip, written,
+                   ([f"ulp[{','.join(extras)}]"] if extras else []) + packages, warnings)

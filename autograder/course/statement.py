@@ -1,0 +1,31 @@
+"""An assignment's statement (the students' contract), rendered for the class or for one student.
+
+The template sees the same per-student values (``variant``) as the grader's ``variant``
+fixture, both derived from the course secret by HMAC, so nothing per student is stored, and
+the tests with their points as pytest collects them (:mod:`autograder.course.tests`).
+"""
+
+from __future__ import annotations
+
+import jinja2
+
+from autograder.course import secrets
+from autograder.course.assignment import Assignment
+from autograder.course.tests import collect
+from autograder.errors import CourseError
+
+
+def render(a: Assignment, student_id: str | None = None, secret: bytes | None = None) -> str:
+    if not a.statement.is_file():
+        raise CourseError(f"{a.statement} is missing: every assignment needs a statement "
+                             "(`ulp new` writes one to start from)")
+    tests = collect(a)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(a.folder)),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    try:
+        return env.get_template(a.statement.name).render(
+            title=a.title, points=sum(t.points for t in tests), student_id=student_id,
+            variant=secrets.variant(a, secret, student_id), tests=tests, assignment=a)
+    except jinja2.TemplateError as e:
+        where = f", line {e.lineno}" if getattr(e, "lineno", None) else ""
+        raise CourseError(f"{a.statement}{where}: {type(e).__name__}: {e}") from e

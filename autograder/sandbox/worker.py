@@ -1,0 +1,377 @@
+"""The worker: the only process that runs student code.
+
+It is started by :mod:`autograder.sandbox` (inside bubblewrap where available), sets its resource
+limits, drops root, imports the student's module and then answers calls read from the channel,
+one at a time. Everything it sends is plain data (:mod:`autograder.protocol`); the grader trusts
+none of it. This module imports nothing of the grader's beyond the protocol, and is given
+nothing secret: its configuration is the JSON argument below.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import posixpath
+import resource
+import signal
+import sys
+import sysconfig
+import time
+import traceback
+
+from autograder.sandbox import protocol
+
+MAX_TEXT = 2000
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    channel_in, channel_out = _take_channel()
+    _apply_limits(config.get("rlimits", {}))
+    if config.get("drop_to") and os.geteuid() == 0:
+        uid, gid = config["drop_to"]
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing
+    protocol.write_message(channel_out, ("hello",))  # up and sandboxed: what fails now is theirs
+    recorder = _RuntimeRecorder(config.get("runtime_forbidden", []))
+    recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])
+    if config.get("events_fd") is not None:
+        install_audit_hook(config["events_fd"], config["module_path"])
+    module, error = _import_student(config["module_path"], config["module_name"])
+    if error is not None:
+        protocol.write_message(channel_out, ("import_error", error))
+        return
+    functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
+    protocol.write_message(channel_out, ("ready", {"functions": functions}))
+    serve(module, channel_in, channel_out, recorder, config)
+
+
+def _take_channel() -> tuple[int, int]:
+    """Move the channel off stdin/stdout, so that prints from student code cannot corrupt it."""
+    channel_in, channel_out = os.dup(0), os.dup(1)  # dup'd fds are not inherited by children
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)  # student prints go where stderr goes: a size-limited capture file
+    os.close(devnull)
+    sys.stdin = open(os.devnull)
+    sys.stdout = os.fdopen(1, "w", buffering=1, closefd=False)
+    return channel_in, channel_out
+
+
+def _apply_limits(rlimits: dict) -> None:
+    for name, value in rlimits.items():
+        which = getattr(resource, name)
+        soft, hard = resource.getrlimit(which)
+        new = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (new, new))
+
+
+def _import_student(path: str, name: str):
+    sys.path.insert(0, os.path.dirname(path))
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module, None
+    except BaseException as e:  # noqa: BLE001 - whatever the import does, report it as data
+        return None, _describe_exception(e, path)
+
+
+def serve(module, channel_in: int, channel_out: int, recorder, config: dict) -> None:
+    guard = _TensorGuard() if config.get("guard_tensors") else None
+    device = config.get("tensor_device")
+    while True:
+        request = protocol.read_message(channel_in, tensor_device=device)
+        kind = request[0]
+        if kind == "getattr":
+            name = request[1]
+            if not hasattr(module, name):
+                reply = ("missing", name)
+            else:
+                reply = ("return", getattr(module, name), {})
+            _send(channel_out, reply)
+            continue
+        # ("call", name, args, kwargs), or ("many", name, [args, ...]): one call per args, the
+        # answers as a list, stopping at the first that raises (its index goes in the meta)
+        name = request[1]
+        calls = request[2] if kind == "many" else [request[2]]
+        kwargs = {} if kind == "many" else request[3]
+        fn = getattr(module, name, None)
+        if not callable(fn):
+            _send(channel_out, ("missing", name))
+            continue
+        if guard is not None:
+            calls, kwargs = [guard.wrap(args) for args in calls], guard.wrap(kwargs)
+        recorder.start()
+        started = time.perf_counter()
+        answers, failed = [], None
+        for args in calls:
+            try:
+                answers.append(fn(*args, **kwargs))
+            except BaseException as e:  # noqa: BLE001
+                failed = ["raise", _describe_exception(e, config["module_path"])]
+                break
+        reply = failed or ["return", answers if kind == "many" else answers[0]]
+        meta = {"seconds": time.perf_counter() - started, "forbidden": recorder.stop()}
+        if failed and kind == "many":
+            meta["index"] = len(answers)
+        if guard is not None:
+            meta["out_of_bounds_writes"] = guard.check()
+        _flush_output()
+        _send(channel_out, (*reply, meta))
+
+
+def _send(channel_out: int, reply) -> None:
+    try:
+        protocol.write_message(channel_out, reply)
+    except protocol.ProtocolError as e:
+        protocol.write_message(channel_out, ("unsendable", str(e), reply[-1] if reply[0] != "missing" else {}))
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a full disk or a closed stream is the student's
+            pass
+
+
+def _safe_text(fn) -> str:
+    try:
+        text = str(fn())
+    except BaseException:  # noqa: BLE001
+        text = "<the message could not be turned into text>"
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …(cut)"
+
+
+def _describe_exception(e: BaseException, student_path: str) -> dict:
+    """The exception as data: class names (for mapping to built-ins), message, student frames."""
+    bases = [c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins"]
+    frames = []
+    try:
+        for fs in traceback.extract_tb(e.__traceback__):
+            if os.path.abspath(fs.filename) == os.path.abspath(student_path):
+                frames.append({"line": fs.lineno, "function": fs.name, "code": (fs.line or "")[:200]})
+    except Exception:  # noqa: BLE001
+        pass
+    if isinstance(e, SyntaxError) and os.path.abspath(e.filename or "") == os.path.abspath(student_path):
+        frames.append({"line": e.lineno, "function": "<module>", "code": (e.text or "").strip()[:200]})
+    return {"type": _safe_text(lambda: type(e).__name__), "bases": bases,
+            "message": _safe_text(lambda: e), "frames": frames[-5:]}
+
+
+# ------------------------------------------------------------------------------ audit events
+
+NETWORK_EVENTS = frozenset({"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"})
+SPAWN_EVENTS = frozenset({"os.fork", "os.forkpty", "os.exec", "os.posix_spawn", "os.spawn",
+                          "os.system", "subprocess.Popen", "pty.spawn"})
+PATH_EVENTS = frozenset({"os.remove", "os.rmdir", "os.rename", "os.truncate", "shutil.rmtree",
+                         "os.chmod", "os.chown", "os.link", "os.symlink"})
+WATCHED = NETWORK_EVENTS | SPAWN_EVENTS | PATH_EVENTS | frozenset(
+    {"open", "os.kill", "os.killpg", "object.__setattr__"})
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+
+
+def install_audit_hook(events_fd: int, module_path: str) -> None:
+    """Report what the student's code attempts on ``events_fd``, one flag name per line.
+
+    An audit hook (PEP 578) cannot be removed, sees every socket, process, file and signal
+    operation however it was reached, and runs before the operation: the sandbox makes the
+    attempt fail, the hook makes it visible. It holds no mutable state and every function it
+    uses is bound as a default argument, so patching ``os``, ``builtins`` or this module changes
+    nothing; changing the hook's own code or defaults is refused (and reported). Spawning, files
+    and signals count only when the nearest caller outside the Python installation is the
+    student's (a library that compiles with a subprocess is not the student); the network counts
+    always. A write or delete counts outside the submission's folder, except in /tmp or /dev
+    where the worker may write (in bubblewrap it may not: /tmp is root's there). The grader accepts only known flag names from this pipe, and notices if it closes.
+    """
+    os.set_blocking(events_fd, False)  # a full pipe drops a line rather than hang the student
+    home = posixpath.dirname(posixpath.abspath(module_path))
+    library = tuple(sorted({p for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                            if (p := sysconfig.get_paths().get(key))}
+                           | {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                              posixpath.dirname(posixpath.abspath(__file__))})) + ("<frozen",)
+    own = (home + "/", "/proc/self/")
+    scratch = ("/tmp/", "/var/tmp/", "/dev/")  # fine where the worker may write (not in bwrap)
+
+    def hook(event, args, _watched=WATCHED, _net=NETWORK_EVENTS, _spawn=SPAWN_EVENTS,
+             _fd=events_fd, _write=os.write, _frame=sys._getframe,
+             _library=library, _own=own, _scratch=scratch, _home=home, _wflags=WRITE_FLAGS,
+             _access=os.access, _W=os.W_OK, _dirname=posixpath.dirname,
+             _fspath=os.fspath, _getcwd=os.getcwd, _normpath=posixpath.normpath,
+             _getpid=os.getpid, _getppid=os.getppid, _getpgid=os.getpgid,
+             _bytes=bytes, _int=int, _isinstance=isinstance, _getattr=getattr):
+        if event not in _watched:
+            return
+        flag, refuse = None, False
+        try:
+            if event == "object.__setattr__":  # only the hook's own code, defaults, dict
+                if _getattr(args[0], "__code__", None) is _frame(0).f_code:
+                    refuse = True
+                    flag = b"tampering\n"
+                else:
+                    return
+            elif event in _net:
+                flag = b"network attempt\n"
+            else:
+                f = _frame(1)  # the nearest caller outside the installation: the student's?
+                while f is not None and f.f_code.co_filename.startswith(_library):
+                    f = f.f_back
+                if f is None:
+                    return
+                if event in _spawn:
+                    flag = b"process spawn\n"
+                elif event == "os.kill":
+                    pid = args[0]
+                    if pid != _getpid() and (pid in (-1, 1) or pid == _getppid()
+                                             or (pid < -1 and -pid != _getpgid(0))):
+                        flag = b"tampering\n"
+                elif event == "os.killpg":
+                    if args[0] not in (0, _getpgid(0)):
+                        flag = b"tampering\n"
+                else:
+                    names = [args[0]] if event != "os.rename" else [args[0], args[1]]
+                    writes = event != "open" or (_isinstance(args[2], _int) and args[2] & _wflags)
+                    for name in names:
+                        if _isinstance(name, _int):
+                            continue
+                        path = _fspath(name)
+                        if _isinstance(path, _bytes):
+                            path = path.decode("utf-8", "replace")
+                        if not path.startswith("/"):
+                            path = _getcwd() + "/" + path
+                        path = _normpath(path)
+                        if path.startswith("/proc/"):
+                            part = path[6:].split("/", 1)[0]
+                            if part.isdigit() and _int(part) != _getpid():
+                                flag = b"tampering\n"
+                        elif writes and path != _home and not path.startswith(_own) and not (
+                                path.startswith(_scratch) and (_access(path, _W)
+                                                               or _access(_dirname(path), _W))):
+                            flag = b"tampering\n"
+        except Exception:  # noqa: BLE001 - never break the student's operation by accident
+            return
+        if flag is not None:
+            try:
+                _write(_fd, flag)
+            except OSError:
+                pass
+        if refuse:
+            raise RuntimeError("the grader's audit hook cannot be changed")
+
+    sys.addaudithook(hook)
+
+
+class _RuntimeRecorder:
+    """Wraps forbidden callables (``math.fsum``, ``torch.Tensor.__matmul__``) to record their use.
+
+    A determined student can unwrap them; the static check is the first line. This one catches
+    what the static check cannot see (``getattr(math, "f" + "sum")``).
+    """
+
+    def __init__(self, names: list[str]):
+        self.hits: list[str] = []
+        self.recording = False
+        for dotted in names:
+            self._wrap(dotted)
+
+    def _wrap(self, dotted: str) -> None:
+        parts = dotted.split(".")
+        owner = None
+        for i in range(len(parts) - 1, 0, -1):
+            try:
+                owner = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            for attr in parts[i:-1]:
+                owner = getattr(owner, attr, None)
+            break
+        original = getattr(owner, parts[-1], None) if owner is not None else None
+        if original is None:
+            return
+        recorder = self
+
+        def wrapper(*args, **kwargs):
+            if recorder.recording:
+                recorder.hits.append(dotted)
+            return original(*args, **kwargs)
+
+        try:
+            setattr(owner, parts[-1], wrapper)
+        except (TypeError, AttributeError):
+            pass  # a C type that refuses new attributes: the static check covers it
+
+    def watch_imports(self, modules: list[str], student_module: str) -> None:
+        """Record imports of forbidden modules made by the student's own code during a call,
+        however the name was computed (``__builtins__["__imp" + "ort__"]("st" + "ruct")``)."""
+        if not modules:
+            return
+        import builtins
+
+        original = builtins.__import__
+        recorder = self
+
+        def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+            if recorder.recording and level == 0 and isinstance(name, str) and any(
+                    name == m or name.startswith(m + ".") for m in modules):
+                caller = sys._getframe(1).f_globals.get("__name__")
+                if caller == student_module:
+                    recorder.hits.append(f"import {name}")
+            return original(name, globals, locals, fromlist, level)
+
+        builtins.__import__ = guarded_import
+
+    def start(self) -> None:
+        self.hits = []
+        self.recording = True
+
+    def stop(self) -> list[str]:
+        self.recording = False
+        return sorted(set(self.hits))
+
+
+class _TensorGuard:
+    """Places floating tensor arguments inside NaN guard zones to catch unmasked accesses.
+
+    The Triton interpreter does not fault on out-of-bounds pointers. An unmasked load past the
+    end of an argument reads NaN (and poisons the output); an unmasked store lands in a guard
+    zone, which :meth:`check` finds after the call.
+    """
+
+    def __init__(self):
+        self.guarded = []
+
+    def wrap(self, value):
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return value
+        if isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel():
+            n = value.numel()
+            pad = max(n, 1 << 16)
+            buffer = torch.full((pad + n + pad,), float("nan"), dtype=value.dtype, device=value.device)
+            inner = buffer[pad:pad + n].view(value.shape)
+            inner.copy_(value)
+            self.guarded.append((buffer, pad, n))
+            return inner
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.wrap(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self.wrap(v) for k, v in value.items()}
+        return value
+
+    def check(self) -> list[int]:
+        bad = []
+        for i, (buffer, pad, n) in enumerate(self.guarded):
+            zones = (buffer[:pad], buffer[pad + n:])
+            if any(not bool(z.isnan().all()) for z in zones):
+                bad.append(i)
+        self.guarded = []
+        return bad
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""One grading: one submission, one pytest session with :class:`GradingPlugin`, one Grade.
+
+Call :func:`grade_submission` once per process (``ulp check``, ``ulp run-autograder``, a
+batch's children): a pytest session imports the assignment's test modules, and two sessions in
+one process would share them. The student's code runs only in the sandboxed worker the plugin
+starts; what comes back here is data, judged by the tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from autograder.course import notebook, secrets
+from autograder.course.assignment import Assignment
+from autograder.errors import CourseError, SandboxError, SubmissionError
+from autograder.model import FLAGS, Grade, Submission, TestVerdict, describe_flags, module_file
+from autograder.sandbox import isolation as sandbox
+from autograder.session.plugin import HIDDEN_FEEDBACK, GradingPlugin, Verdict
+from autograder.settings import GradingSettings
+
+STUDENT_OUTPUT_KEEP = 16 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Text from student code minus control characters (terminal escapes, bells)."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def versions() -> dict:
+    found = {"python": platform.python_version()}
+    for dist in ("ulp", "numpy", "hypothesis", "pytest", "torch", "triton"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[dist] = metadata.version(dist)
+    return found
+
+
+def grading_device(a: Assignment) -> str:
+    """cuda for a GPU assignment on a machine with a CUDA GPU, else cpu (Triton's interpreter)."""
+    if not a.gpu:
+        return "cpu"
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _as_module(file: Path, workdir: Path) -> tuple[Path, list[str]]:
+    """The file to grade: a ``.py`` as it is, a notebook converted to one (with notes)."""
+    if file.suffix != ".ipynb":
+        return file, []
+    try:
+        source, notes = notebook.to_module(file)
+    except SubmissionError as e:
+        source, notes = f"raise SyntaxError({str(e)!r})\n", [str(e)]
+    module = workdir / f"{file.stem}.py"
+    module.write_text(source)
+    return module, notes
+
+
+def _verdict(v: Verdict) -> TestVerdict:
+    """What the student is told about one test (a hidden test: its name and verdict only)."""
+    if v.hidden:
+        output = "Passed." if v.passed else "Failed. " + HIDDEN_FEEDBACK
+    else:
+        lines = [v.description] if v.description else []
+        if not v.passed:
+            lines.append(v.feedback or "Failed.")
+        output = "\n\n".join(lines)
+    return TestVerdict(name=v.name, points=v.points, passed=v.passed, hidden=v.hidden,
+                       output=clean_text(output), functions=list(v.functions))
+
+
+def grade_submission(a: Assignment, submission: Submission, settings: GradingSettings, *,
+                     include_hidden: bool = True, quiet: bool = True) -> Grade:
+    """Grade one submission in this process (see the module docstring)."""
+    started = time.monotonic()
+    for folder in reversed(a.test_files(include_hidden)):  # helpers import by plain name,
+        if str(folder) not in sys.path:                     # from hidden tests too
+            sys.path.insert(0, str(folder))
+    isolation = sandbox.choose(settings.isolation)
+    device = grading_device(a)
+    file = submission.file if submission.file is not None else module_file(submission.path, a.id)
+    messages = []
+    if file is None:
+        messages.append(f"No {a.id}.py (or {a.id}.ipynb) was found in the submission "
+                        f"({submission.path}): submit your module as {a.id}.py.")
+        file = Path(submission.path) / f"{a.id}.py"
+    original = file
+    with tempfile.TemporaryDirectory(prefix="ulp-grade-") as scratch:
+        if file.exists():
+            file, notes = _as_module(file, Path(scratch))
+            messages += notes
+        seed = secrets.seed(settings.secret, a.id, submission.student_id)
+        plugin = GradingPlugin(a, file, submission.student_id, settings, isolation, device)
+        if not file.exists():
+            plugin.worker.import_error = {"type": "MissingFile", "bases": [], "frames": [],
+                                          "message": messages[0]}
+        args = [str(d) for d in a.test_files(include_hidden)] + [
+            "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
+            "--rootdir", str(a.folder), "--confcutdir", str(a.folder), "-c", os.devnull,
+            f"--hypothesis-seed={seed}", "-q", "--no-header", "--tb=no", "-W", "ignore",
+        ]
+        # hypothesis keeps caches in ./.hypothesis unless told otherwise: keep the cwd clean.
+        os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(scratch, ".hypothesis"))
+        sink = io.StringIO()
+        with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+            code = pytest.main(args, plugins=[plugin])
+    if plugin.machine_errors:
+        raise SandboxError(plugin.machine_errors[0])
+    if plugin.author_errors or code not in (0, 1):
+        raise CourseError(
+            f"the tests of {a.id} did not run (pytest exit {int(code)}): "
+            + "; ".join(dict.fromkeys(plugin.author_errors)) + "\n" + sink.getvalue()[-4000:])
+    if plugin.worker.import_error is not None and file.exists():
+        messages.append(plugin.worker.describe_import_error())
+    verdicts = list(plugin.outcomes.values())
+    tests = [_verdict(v) for v in verdicts]
+    score, max_score = sum(t.score for t in tests), sum(t.points for t in tests)
+    summary = [f"{a.id}: {score:g} / {max_score:g} points.", *messages]
+    if plugin.not_graded:
+        summary.append(f"Not graded on this machine ({device}, no CUDA GPU): "
+                       f"{', '.join(plugin.not_graded)}. Speed is graded only on a GPU.")
+    if isolation.warnings:
+        summary.append("Grader note: " + " ".join(isolation.warnings))
+    flags = sorted(set(plugin.worker.events) & set(FLAGS))
+    summary += describe_flags(flags)
+    data = original.read_bytes() if original.exists() else None
+    return Grade(
+        assignment=a.id, student_id=submission.student_id, score=score, max_score=max_score,
+        tests=tests, output=clean_text("\n".join(summary)),
+        execution_time=round(time.monotonic() - started, 3), flags=flags, seed=seed,
+        tests_hash=a.tests_hash(settings),
+        submission_sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
+        device=device, isolation=isolation.as_dict(), versions=versions(),
+        not_graded=list(plugin.not_graded),
+        # error-vs-bound pairs for the report's plots; visible tests only (no hidden input)
+        observations={v.name: v.observations for v in verdicts if v.observations and not v.hidden},
+        student_output=clean_text(bytes(plugin.worker.output[:STUDENT_OUTPUT_KEEP])
+                                  .decode("utf-8", "replace")))
