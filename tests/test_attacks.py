@@ -31,12 +31,14 @@ from pathlib import Path
 
 import pytest
 
-from autograder import grading, results, sandbox
+from autograder.model import FLAGS
+from autograder.output import results
+from autograder.sandbox import isolation as sandbox
+from autograder.session.grade import STUDENT_OUTPUT_KEEP
+from autograder.settings import Limits
+from helpers import ATTACKS, ROOT, TOY, discover, grade_folder, grade_one
 
-HERE = Path(__file__).parent
-TOY = HERE / "fixtures" / "toycourse"
-ATTACKS = HERE / "fixtures" / "attacks"
-REPO = HERE.parent
+REPO = ROOT
 
 pytestmark = pytest.mark.skipif(
     sandbox.choose().level != "bwrap" and not os.environ.get("ULP_CI"),
@@ -173,14 +175,11 @@ def copy_course(dest: Path, **limits) -> Path:
 @pytest.fixture
 def course_env(monkeypatch):
     """Point the engine (and the graders it starts) at a course folder."""
-    from autograder import assignment
 
     def use(course: Path):
         monkeypatch.setenv("ULP_COURSE_DIR", str(course))
         monkeypatch.setenv("ULP_COURSE_SECRET", SECRET)
-        assignment.load.cache_clear()
     yield use
-    assignment.load.cache_clear()
 
 
 def make_gradebook(path: Path, token: str) -> None:
@@ -237,19 +236,16 @@ def batch(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("ULP_COURSE_DIR", str(course))
     mp.setenv("ULP_COURSE_SECRET", SECRET)
-    from autograder import assignment
-    assignment.load.cache_clear()
     started = time.monotonic()
     try:
-        rows = grading.grade_class("toy", klass, out, workers=2)
+        rows = grade_folder("toy", klass, out, workers=2)
         elapsed = time.monotonic() - started
         time.sleep(1.0)  # a process that survived its worker would still be running now
         survivors = marker_processes(values["MARK"])
     finally:
         mp.undo()
-        assignment.load.cache_clear()
         listener.close()
-    by_student = {sid: res for (sid, _), res in zip(grading.discover(klass, "toy"), rows)}
+    by_student = {sid: res for (sid, _), res in zip(discover(klass, "toy"), rows)}
     yield {"res": by_student, "out": out, "course": course, "course_before": course_before,
            "class": klass, "outside": outside, "token": token, "values": values,
            "listener_hits": list(listener.hits), "survivors": survivors, "elapsed": elapsed,
@@ -356,12 +352,12 @@ def test_memory_is_bounded_by_rlimit_as(batch):
     text = output_of(batch["res"]["memory_growth"], ADD)
     got = re.search(r"MemoryError: stopped at (\d+) MiB", text)
     assert got, text
-    assert int(got.group(1)) <= sandbox.Limits().memory_mb
+    assert int(got.group(1)) <= Limits().memory_mb
 
 
 def test_huge_output_is_cut(batch):
     res = batch["res"]["huge_output"]
-    assert len(res["extra_data"]["ulp"]["student_output"]) <= results.STUDENT_OUTPUT_KEEP
+    assert len(res["extra_data"]["ulp"]["student_output"]) <= STUDENT_OUTPUT_KEEP
     assert (batch["out"] / "huge_output" / "results.json").stat().st_size < 200_000
 
 
@@ -386,8 +382,8 @@ def test_no_network_and_the_attempt_is_flagged(batch):
 def test_every_flag_is_explained_in_the_output(batch):
     for sid, r in batch["res"].items():
         for flag in flags(r):
-            assert flag in sandbox.FLAGS, f"{sid}: unknown flag {flag!r}"
-            assert f"Flag '{flag}': {sandbox.FLAGS[flag]}." in r["output"], sid
+            assert flag in FLAGS, f"{sid}: unknown flag {flag!r}"
+            assert f"Flag '{flag}': {FLAGS[flag]}." in r["output"], sid
 
 
 def test_silencing_the_event_channel_is_refused_and_flagged(batch):
@@ -468,7 +464,7 @@ def test_a_student_cannot_starve_the_student_graded_beside_it(tmp_path, course_e
     for attack in sorted((ATTACKS / "concurrent").glob("*.py")):
         (klass / attack.stem).mkdir(parents=True)
         shutil.copy(attack, klass / attack.stem / "toy.py")
-    hog, victim = grading.grade_class("toy", klass, tmp_path / "out", workers=2)
+    hog, victim = grade_folder("toy", klass, tmp_path / "out", workers=2)
     hog_output = hog["extra_data"]["ulp"]["student_output"]
     assert re.search(r"the limit refused [1-9]", hog_output), "the hog never reached its limit"
     assert hog["score"] == 6
@@ -489,8 +485,7 @@ def grade_survivor(tmp_path, course_env, level: str) -> dict:
     folder.mkdir(parents=True)
     (folder / "toy.py").write_text(source)
     try:
-        res = grading.grade_in_subprocess("toy", grading.Job("zz_survivor", folder, tmp_path / "out"),
-                                          isolation_level=level)
+        res = grade_one("toy", "zz_survivor", folder, tmp_path / "out", isolation=level)
         time.sleep(1.0)
         assert res["extra_data"]["ulp"]["isolation"]["level"] == level and res["score"] == 6
         assert marker_processes(mark) == []
@@ -512,21 +507,20 @@ CPU_ASSIGNMENTS = ["fp32_encode", "group_int4", "kahan_sum", "kv_cache", "stable
 
 @pytest.mark.parametrize("assignment_id", CPU_ASSIGNMENTS)
 def test_correct_submissions_carry_no_flags(assignment_id, tmp_path, monkeypatch):
-    """Every correct sample (tests/submissions/<id>/correct_*.py, as the assignment's self-test
-    grades it: the same cached batch when the whole suite runs) and alice's example
-    (examples/class/alice, correct throughout) carry no flag at all: the audit hook must not
-    take numpy, the grader or a library for an attempt. Their scores are the self-tests' job."""
+    """Every correct sample (assignments/<id>/selftest/correct_*.py, as the assignment's
+    self-test grades it: the same cached batch when the whole suite runs), the reference and
+    alice's example (examples/class/alice, correct throughout) carry no flag at all: the audit
+    hook must not take numpy, the grader or a library for an attempt. Their scores are the
+    self-tests' job."""
     from selftest import graded
-    from autograder import assignment
     monkeypatch.delenv("ULP_COURSE_DIR", raising=False)
     monkeypatch.delenv("ULP_COURSE_SECRET", raising=False)  # fixed files: default values
-    assignment.load.cache_clear()
-    found = {name: res for name, res in graded(assignment_id).items() if name.startswith("correct_")}
+    found = {name: results.to_json(g) for name, g in graded(assignment_id).items()
+             if name.startswith("correct_") or name == "reference"}
     klass = tmp_path / "class"
     (klass / "alice").mkdir(parents=True)
     shutil.copy(REPO / "examples" / "class" / "alice" / f"{assignment_id}.py", klass / "alice")
-    found["alice"], = grading.grade_class(assignment_id, klass, tmp_path / "out", workers=1)
-    assignment.load.cache_clear()
+    found["alice"], = grade_folder(assignment_id, klass, tmp_path / "out", workers=1)
     assert len(found) >= 4
     for name, res in found.items():
         ulp = res["extra_data"]["ulp"]

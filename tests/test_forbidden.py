@@ -1,6 +1,6 @@
 """The static check: aliases resolved, uses attributed to functions and their callers."""
 
-from autograder.forbidden import MODULE_LEVEL, Spec, check_source
+from autograder.course.forbidden import MODULE_LEVEL, Spec, check_source
 
 SPEC = Spec(modules=["struct", "numpy"], names=["math.fsum", "sum", "float.hex"],
             attributes=["hex"], operators=["@"])

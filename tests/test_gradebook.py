@@ -12,9 +12,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from autograder import assignment as assignments
-from autograder import gradebook, submissions
-from autograder.assignment import LatePolicy
+from autograder.batch import intake as submissions
+from autograder.course import assignment as assignments
+from autograder.course.assignment import LatePolicy
+from autograder.errors import CourseError, GradebookError, SubmissionError, UsageError
+from autograder.model import Grade, Submission, TestVerdict
+from autograder.output import exports, gradebook
+from helpers import ROOT
 
 UTC = dt.timezone.utc
 DUE = dt.datetime(2026, 10, 1, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
@@ -32,17 +36,19 @@ def book(db_url):
 
 
 def result(student="alice", aid="kv_cache", sha="a" * 64, tests_hash="t1",
-           verdicts=(("test_one", 2.0, True), ("test_two", 3.0, False))) -> dict:
-    """A results.json dict as grading.grade_submission writes it (the fields the gradebook reads)."""
-    tests = [{"name": n, "number": str(i), "score": p if ok else 0.0, "max_score": p,
-              "status": "passed" if ok else "failed", "output": "", "visibility": "visible",
-              "tags": ["public"]} for i, (n, p, ok) in enumerate(verdicts, 1)]
-    return {"score": sum(t["score"] for t in tests), "execution_time": 1.0, "output": "",
-            "tests": tests,
-            "extra_data": {"ulp": {"assignment": aid, "student_id": student,
-                                   "max_score": sum(t["max_score"] for t in tests),
-                                   "tests_hash": tests_hash, "submission_sha256": sha,
-                                   "flags": []}}}
+           verdicts=(("test_one", 2.0, True), ("test_two", 3.0, False))) -> Grade:
+    """A grade as the grading session makes one (the fields the gradebook reads)."""
+    tests = [TestVerdict(n, p, ok) for n, p, ok in verdicts]
+    return Grade(aid, student, sum(t.score for t in tests), sum(t.points for t in tests), tests,
+                 execution_time=1.0, seed=1, tests_hash=tests_hash, submission_sha256=sha,
+                 isolation={"level": "bwrap", "layers": [], "warnings": []})
+
+
+def record(b, g: Grade, *, submitted_at=None, name=None, email=None, sis_id=None, due=None,
+           late=None, source="folder"):
+    """Record ``g`` as ulp grade does, with what intake knew of the submission."""
+    sub = Submission(g.student_id, Path("."), None, submitted_at, source, name, email, sis_id)
+    return b.record(g, sub, due=due, late=late)
 
 
 def count(b: gradebook.Gradebook, table) -> int:
@@ -52,25 +58,25 @@ def count(b: gradebook.Gradebook, table) -> int:
 
 def test_the_same_result_recorded_twice_is_one_attempt_and_one_grading(book):
     """A resumed batch reports already-graded students again: nothing may be duplicated."""
-    first = book.record(result())
+    first = record(book, result())
     assert first is not None
-    assert book.record(result()) is None
+    assert record(book, result()) is None
     res = result()
-    res["execution_time"] = 9.0  # a rerun differs in timings only: still the same grade
-    assert book.record(res) is None
+    res.execution_time = 9.0  # a rerun differs in timings only: still the same grade
+    assert record(book, res) is None
     assert (count(book, gradebook.Attempt), count(book, gradebook.Grading),
             count(book, gradebook.TestResult)) == (1, 1, 2)
     [cur] = book.current("kv_cache")
     assert (cur.attempt, cur.attempts, cur.score, cur.max_score, cur.final_score) == (1, 1, 2, 5, 2)
-    assert cur.results["tests"][1]["status"] == "failed"  # the whole results.json is kept
+    assert cur.grade.tests[1].passed is False  # the whole results.json is kept
 
 
 def test_a_new_submission_is_a_new_attempt_and_becomes_current(book):
     t0 = dt.datetime(2026, 9, 30, 12, tzinfo=UTC)
-    book.record(result(), submitted_at=t0)
-    book.record(result(sha="b" * 64, verdicts=(("test_one", 2.0, True), ("test_two", 3.0, True))),
+    record(book, result(), submitted_at=t0)
+    record(book, result(sha="b" * 64, verdicts=(("test_one", 2.0, True), ("test_two", 3.0, True))),
                 submitted_at=t0 + dt.timedelta(hours=1))
-    book.record(result(student="bob", sha="c" * 64), submitted_at=t0)
+    record(book, result(student="bob", sha="c" * 64), submitted_at=t0)
     cur = {c.student_id: c for c in book.current("kv_cache")}
     assert (cur["alice"].attempt, cur["alice"].attempts, cur["alice"].score) == (2, 2, 5)
     assert cur["alice"].submitted_at == t0 + dt.timedelta(hours=1)
@@ -81,14 +87,14 @@ def test_a_new_submission_is_a_new_attempt_and_becomes_current(book):
 def test_a_regrade_after_a_test_fix_keeps_the_history(book):
     """New tests hash: a new grading of the same attempt; the old one stays; the newest counts.
     Going back to the old tests makes the old result current again, without a copy of it."""
-    book.record(result(tests_hash="t1"))
+    record(book, result(tests_hash="t1"))
     fixed = result(tests_hash="t2", verdicts=(("test_one", 2.0, True), ("test_two", 3.0, True)))
-    assert book.record(fixed) is not None
+    assert record(book, fixed) is not None
     hist = book.history("kv_cache", "alice")
     assert [(h["attempt"], h["tests_hash"], h["score"]) for h in hist] == [(1, "t1", 2), (1, "t2", 5)]
     assert hist[0]["tests"] == {"test_one": "passed", "test_two": "failed"}
     assert book.current("kv_cache")[0].score == 5
-    assert book.record(result(tests_hash="t1")) is None  # the tests were reverted
+    assert record(book, result(tests_hash="t1")) is None  # the tests were reverted
     assert book.current("kv_cache")[0].score == 2
     assert count(book, gradebook.Grading) == 2
 
@@ -98,7 +104,7 @@ def test_concurrent_records_of_one_result_store_it_once(book):
 
     def go():
         try:
-            book.record(result())
+            record(book, result())
         except Exception as e:  # noqa: BLE001
             errors.append(e)
 
@@ -114,7 +120,7 @@ def test_concurrent_records_of_one_result_store_it_once(book):
 def test_a_second_connection_sees_the_grades(db_url):
     """The database is the record: a new process (here a new engine) reads what was written."""
     with gradebook.Gradebook(db_url) as b:
-        b.record(result(), submitted_at=DUE)
+        record(b, result(), submitted_at=DUE)
     with gradebook.Gradebook(db_url, create=False) as b:
         [cur] = b.current("kv_cache")
         assert cur.submitted_at == DUE and cur.submitted_at.tzinfo is not None
@@ -148,41 +154,43 @@ def test_no_policy_no_due_date_or_no_time_takes_nothing_off():
 
 
 def test_the_gradebook_applies_the_late_policy_and_keeps_the_raw_score(book):
-    book.record(result(), submitted_at=DUE + dt.timedelta(days=1, hours=1), due=DUE, late=POLICY)
+    record(book, result(), submitted_at=DUE + dt.timedelta(days=1, hours=1), due=DUE, late=POLICY)
     [cur] = book.current("kv_cache")
     assert (cur.score, cur.days_late, cur.penalty, cur.final_score) == (2, 2, pytest.approx(0.2),
                                                                         pytest.approx(1.6))
-    late = cur.results_with_late()["extra_data"]["ulp"]["late"]
-    assert late["raw_score"] == 2 and late["final_score"] == pytest.approx(1.6)
-    assert late["days_late"] == 2 and late["submitted_at"].startswith("2026-10-03T")
-    assert "late" not in cur.results["extra_data"]["ulp"]  # results.json itself is untouched
+    late = cur.grade.late
+    assert late.raw_score == 2 and late.final_score == pytest.approx(1.6)
+    assert late.days_late == 2 and late.submitted_at.startswith("2026-10-03T")
+    with Session(book.engine) as s:  # the stored results.json itself is untouched
+        stored = s.scalars(select(gradebook.Grading.results_json)).one()
+    assert '"late"' not in stored
 
 
 def _course(tmp_path: Path, toml_extra: str) -> Path:
     folder = tmp_path / "course" / "assignments" / "x"
     folder.mkdir(parents=True)
-    (folder / "assignment.toml").write_text(f'title = "X"\n{toml_extra}\n')
+    (folder / "assignment.toml").write_text(f'title = "X"\nfunctions = ["f"]\n{toml_extra}\n')
     return tmp_path / "course"
 
 
 def test_due_date_and_late_table_are_read_from_assignment_toml(tmp_path):
     root = _course(tmp_path, 'due = 2026-10-01T23:59:00-07:00\n[late]\npenalty_per_day = 0.25\n'
                              'grace_minutes = 10\nmax_days = 3')
-    a = assignments.load("x", root)
+    a = assignments.load(root, "x")
     assert a.due == DUE
     assert a.late == LatePolicy(penalty_per_day=0.25, grace_minutes=10, max_days=3)
-    assert assignments.load("kv_cache").late == LatePolicy()  # absent: no penalty
+    assert assignments.load(ROOT, "kv_cache").late == LatePolicy()  # absent: no penalty
 
 
 @pytest.mark.parametrize("toml, words", [
     ("due = 2026-10-01T23:59:00", "no UTC offset"),
-    ("due = 2026-10-01T23:59:00Z\n[late]\npenalty_per_dya = 0.1", "allowed keys"),
+    ("due = 2026-10-01T23:59:00Z\n[late]\npenalty_per_dya = 0.1", "unknown key [late] 'penalty_per_dya'"),
     ("due = 2026-10-01T23:59:00Z\n[late]\npenalty_per_day = 10", "fractions"),
 ])
 def test_a_wrong_late_setting_names_the_file_and_the_fix(tmp_path, toml, words):
     root = _course(tmp_path, toml)
-    with pytest.raises(assignments.AssignmentError) as e:
-        assignments.load("x", root)
+    with pytest.raises(CourseError) as e:
+        assignments.load(root, "x")
     assert "assignment.toml" in str(e.value) and words in str(e.value)
 
 
@@ -194,13 +202,13 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 def test_canvas_csv_has_the_columns_canvas_imports(book, tmp_path):
-    book.record(result(), name="Alice Liddell", email="alice@uni.edu",
+    record(book, result(), name="Alice Liddell", email="alice@uni.edu",
                 submitted_at=DUE + dt.timedelta(days=1), due=DUE, late=POLICY)
-    book.record(result(student="bob", sha="c" * 64), sis_id="B-42")
-    book.record(result(student="bob", aid="fp32_encode", sha="d" * 64,
+    record(book, result(student="bob", sha="c" * 64), sis_id="B-42")
+    record(book, result(student="bob", aid="fp32_encode", sha="d" * 64,
                        verdicts=(("test_a", 4.0, True),)))
-    rows = gradebook.canvas_rows(book, ["kv_cache", "fp32_encode"])
-    path = gradebook.write_canvas_csv(tmp_path / "canvas.csv", rows)
+    rows = exports.canvas_rows(book, ["kv_cache", "fp32_encode"])
+    path = exports.write_canvas_csv(tmp_path / "canvas.csv", rows)
     got = read_csv(path)
     assert got[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "kv_cache",
                       "fp32_encode"]
@@ -210,13 +218,13 @@ def test_canvas_csv_has_the_columns_canvas_imports(book, tmp_path):
 
 
 def test_a_roster_fills_names_canvas_ids_and_sections(book, tmp_path):
-    book.record(result())
+    record(book, result())
     roster = tmp_path / "roster.csv"
     roster.write_text("\ufeffstudent_id,name,canvas_id,sis_login_id,section\n"
                       "alice,\"Liddell, Alice\",4711,al42,Lab 1\n"
                       "carol,=HYPERLINK(\"x\"),4712,ca,Lab 2\n")
-    rows = gradebook.canvas_rows(book, ["kv_cache"], gradebook.read_canvas_roster(roster))
-    got = read_csv(gradebook.write_canvas_csv(tmp_path / "c.csv", rows))
+    rows = exports.canvas_rows(book, ["kv_cache"], exports.read_canvas_roster(roster))
+    got = read_csv(exports.write_canvas_csv(tmp_path / "c.csv", rows))
     assert got[2] == ["Liddell, Alice", "4711", "alice", "al42", "Lab 1", "2"]
     assert got[3] == ["'=HYPERLINK(\"x\")", "4712", "carol", "ca", "Lab 2", ""]  # no formula
 
@@ -224,17 +232,17 @@ def test_a_roster_fills_names_canvas_ids_and_sections(book, tmp_path):
 def test_a_roster_without_student_id_says_what_to_add(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email\nA,a@b\n")
-    with pytest.raises(gradebook.GradebookError, match="no student_id column"):
-        gradebook.read_canvas_roster(roster)
+    with pytest.raises(UsageError, match="no student_id column"):
+        exports.read_canvas_roster(roster)
 
 
 def test_a_missing_gradebook_says_how_to_make_one(tmp_path):
-    with pytest.raises(gradebook.GradebookError, match="grade first"):
+    with pytest.raises(GradebookError, match="grade first"):
         gradebook.open_gradebook(tmp_path, None, create=False)
 
 
 def test_an_unreachable_database_names_it_without_its_password(tmp_path):
-    with pytest.raises(gradebook.GradebookError) as e:
+    with pytest.raises(GradebookError) as e:
         gradebook.Gradebook("postgresql+psycopg://u:sekrit@127.0.0.1:1/none?connect_timeout=2")
     assert "sekrit" not in str(e.value) and "127.0.0.1:1" in str(e.value) and "--db" in str(e.value)
 
@@ -330,36 +338,31 @@ def test_a_gradescope_export_folder(tmp_path):
 
 
 def test_a_gradescope_export_zip_unpacks_once_to_the_same_place(tmp_path, monkeypatch):
-    monkeypatch.setenv("ULP_CACHE_DIR", str(tmp_path / "cache"))
     z = zip_folder(gradescope_export(tmp_path / "src"), tmp_path / "assignment_77_export.zip")
-    first = submissions.find(z, "kv_cache")
+    first = submissions.find(z, "kv_cache", tmp_path / "cache")
     check_export(first)
-    again = submissions.find(z, "kv_cache")
+    again = submissions.find(z, "kv_cache", tmp_path / "cache")
     assert [s.path for s in again] == [s.path for s in first]
-    from autograder import grading
-    assert grading.discover(z, "kv_cache") == [(s.student_id, s.path) for s in first]
 
 
 @pytest.mark.parametrize("member", ["../evil.py", "/abs/evil.py"])
 def test_a_zip_that_writes_outside_its_folder_is_refused(tmp_path, monkeypatch, member):
-    monkeypatch.setenv("ULP_CACHE_DIR", str(tmp_path / "cache"))
     z = tmp_path / "bad.zip"
     with zipfile.ZipFile(z, "w") as f:
         f.writestr(submissions.METADATA, "{}")
         f.writestr(member, "x = 1")
-    with pytest.raises(submissions.SubmissionError, match="outside its folder"):
-        submissions.find(z, "kv_cache")
+    with pytest.raises(SubmissionError, match="outside its folder"):
+        submissions.find(z, "kv_cache", tmp_path / "cache")
     assert not (tmp_path / "evil.py").exists()
 
 
 def test_a_zip_that_is_not_an_export_says_so(tmp_path, monkeypatch):
-    monkeypatch.setenv("ULP_CACHE_DIR", str(tmp_path / "cache"))
     z = tmp_path / "class.zip"
     with zipfile.ZipFile(z, "w") as f:
         f.writestr("alice/kv_cache.py", "x = 1")
         f.writestr("bob/kv_cache.py", "x = 1")
-    with pytest.raises(submissions.SubmissionError, match="not a Gradescope submissions export"):
-        submissions.find(z, "kv_cache")
+    with pytest.raises(SubmissionError, match="not a Gradescope submissions export"):
+        submissions.find(z, "kv_cache", tmp_path / "cache")
 
 
 def test_a_plain_folder_dates_submissions_by_file_time_unless_a_times_file_says(tmp_path):
@@ -376,7 +379,7 @@ def test_a_plain_folder_dates_submissions_by_file_time_unless_a_times_file_says(
     assert found["bob"].submitted_at == dt.datetime(2026, 10, 1, 23, tzinfo=UTC)
     assert found["alice"].submitted_at == dt.datetime.fromtimestamp(1_790_000_000, UTC)
     (tmp_path / submissions.TIMES).write_text("student_id,submitted_at\nbob,2026-10-02 01:00\n")
-    with pytest.raises(submissions.SubmissionError, match="no UTC offset"):
+    with pytest.raises(SubmissionError, match="no UTC offset"):
         submissions.find(tmp_path, "kv_cache")
 
 
@@ -385,7 +388,7 @@ def test_a_student_id_that_cannot_name_a_folder_is_refused(tmp_path):
     (root / "submission_1").mkdir(parents=True)
     (root / submissions.METADATA).write_text(
         "submission_1:\n  :submitters:\n  - :sid: '../x'\n  :created_at: 2026-10-01 10:00:00 Z\n")
-    with pytest.raises(submissions.SubmissionError, match="cannot name a folder"):
+    with pytest.raises(SubmissionError, match="cannot name a folder"):
         submissions.find(root, "kv_cache")
 
 

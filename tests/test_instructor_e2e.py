@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import gradebook
+from autograder.output import gradebook
 
 REPO = Path(__file__).resolve().parent.parent
 CLASS = REPO / "examples" / "class"

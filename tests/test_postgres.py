@@ -102,7 +102,7 @@ def test_the_server_is_postgresql(db_url):
     """Guard against testing SQLite twice: the engine really speaks to PostgreSQL."""
     from sqlalchemy import text
 
-    from autograder import gradebook
+    from autograder.output import gradebook
 
     with gradebook.Gradebook(db_url) as b:
         assert b.engine.dialect.name == "postgresql"
@@ -117,13 +117,14 @@ def test_ulp_report_reads_a_postgresql_gradebook(db_url, tmp_path):
 
     from click.testing import CliRunner
 
-    from autograder import cli, gradebook
-    from test_gradebook import result
+    from autograder import cli
+    from autograder.output import gradebook
+    from test_gradebook import record, result
 
     with gradebook.Gradebook(db_url) as b:
-        b.record(result(), name="Alice", email="alice@uni.edu")
-        b.record(result(student="bob", sha="b" * 64,
-                        verdicts=(("test_one", 2.0, True), ("test_two", 3.0, True))))
+        record(b, result(), name="Alice", email="alice@uni.edu")
+        record(b, result(student="bob", sha="b" * 64,
+                         verdicts=(("test_one", 2.0, True), ("test_two", 3.0, True))))
     out = tmp_path / "out"
     res = CliRunner().invoke(cli.main, ["report", str(out), "--db", db_url])
     assert res.exit_code == 0, res.output + repr(res.exception)

@@ -9,8 +9,8 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
-from autograder import protocol
-from autograder.protocol import ProtocolError, decode, encode
+from autograder.sandbox import protocol
+from autograder.sandbox.protocol import ProtocolError, decode, encode
 
 
 def roundtrip(v):
@@ -169,7 +169,7 @@ def test_the_worker_audit_hook_reports_attempts_and_refuses_changes(tmp_path):
     import sys
     script = f'''
 import gc, os, socket, sys
-from autograder import worker
+from autograder.sandbox import worker
 r, w = os.pipe()
 worker.install_audit_hook(w, {str(tmp_path / "toy.py")!r})
 def student():

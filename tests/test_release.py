@@ -15,10 +15,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder import cli, results
-from autograder import release as releases
+from autograder import cli
+from autograder.course import release as releases
+from autograder.course import secrets, statement
+from autograder.course.assignment import load
+from autograder.errors import ReleaseError, UsageError
+from autograder.output import results
+from helpers import TOY
 
-TOY = Path(__file__).parent / "fixtures" / "toycourse"
+KEY = b"release-test course secret 8c1f"
 SECRET = "release-test course secret 8c1f"
 ROSTER = ["alice", "bob.smith@uni.edu", "12345"]
 GRADESCOPE_USER = 12345  # users[0].id in submission_metadata.json
@@ -30,11 +35,8 @@ def toy_env():
     mp = pytest.MonkeyPatch()
     mp.setenv("ULP_COURSE_DIR", str(TOY))
     mp.setenv("ULP_COURSE_SECRET", SECRET)
-    from autograder import assignment
-    assignment.load.cache_clear()
-    yield assignment.load("toy")
+    yield load(TOY, "toy")
     mp.undo()
-    assignment.load.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -100,15 +102,13 @@ def student_facing(rel: Path) -> dict[str, bytes]:
 
 
 def test_student_bundle_holds_statement_stub_public_tests_and_readme(released, toy_env):
-    from autograder import statement
-
     a = toy_env
     got = members(released / "toy-student.zip")
     assert set(got) == {"toy/README.md", "toy/statement.md", "toy/toy.py",
                         "toy/assignments/toy/assignment.toml", "toy/assignments/toy/variants.py",
                         "toy/assignments/toy/tests/public/test_public_toy.py"}
     assert got["toy/toy.py"] == a.stub.read_bytes()
-    assert got["toy/statement.md"].decode() == statement.render(a) == (released / "statement.md").read_text()
+    assert got["toy/statement.md"].decode() == statement.render(a, None, KEY) == (released / "statement.md").read_text()
     assert "k = 7" in got["toy/statement.md"].decode(), "the class's statement shows the default value"
     assert got["toy/assignments/toy/tests/public/test_public_toy.py"] == (a.public_tests / "test_public_toy.py").read_bytes()
     readme = got["toy/README.md"].decode()
@@ -132,25 +132,24 @@ def test_nothing_handed_to_students_holds_the_reference_hidden_tests_or_secret(r
 def test_release_refuses_a_bundle_that_would_leak(toy_env):
     a = toy_env
     bundle = releases.student_files(a, "statement")
-    assert releases.leaks(bundle, a) == []
+    assert releases.leaks(bundle, a, KEY) == []
     bundle["toy/helper.py"] = b"# copied by mistake\n" + a.reference.read_bytes()
     bundle["toy/tests/hidden/x.py"] = b""
     bundle["toy/statement.md"] = f"the secret is {SECRET}".encode()
-    problems = releases.leaks(bundle, a)
+    problems = releases.leaks(bundle, a, KEY)
     assert any("helper.py contains" in p and "reference" in p for p in problems)
     assert any("hidden/x.py" in p for p in problems)
     assert any("statement.md contains the course secret" in p for p in problems)
 
 
 def test_a_public_test_that_needs_the_reference_is_refused(toy_env, tmp_path):
-    from autograder import assignment
 
     course = tmp_path / "course"
     shutil.copytree(TOY, course, ignore=shutil.ignore_patterns("submissions", "__pycache__"))
     public = course / "assignments" / "toy" / "tests" / "public" / "test_public_toy.py"
     public.write_text(public.read_text() + "\n@points(1)\ndef test_uses_ref(sub, ref):\n    pass\n")
-    with pytest.raises(releases.ReleaseError, match=r"test_public_toy.py::test_uses_ref use the `ref` fixture"):
-        releases.release(assignment.load("toy", course), tmp_path / "out")
+    with pytest.raises(ReleaseError, match=r"test_public_toy.py::test_uses_ref use the `ref` fixture"):
+        releases.release(load(course, "toy"), tmp_path / "out")
     assert not (tmp_path / "out").exists(), "nothing is written when a release is refused"
 
 
@@ -171,8 +170,6 @@ def test_ulp_check_runs_from_the_unpacked_bundle_alone(released, tmp_path):
 # --------------------------------------------------------------------------- per-student statements
 
 def test_each_students_statement_names_the_graders_value(released, toy_env):
-    from autograder import statement
-
     a = toy_env
     written = sorted(p.name for p in (released / "statements").iterdir())
     assert written == sorted(f"{sid}.md" for sid in ROSTER), "one statement per roster student"
@@ -180,8 +177,8 @@ def test_each_students_statement_names_the_graders_value(released, toy_env):
     for sid in ROSTER:
         text = (released / "statements" / f"{sid}.md").read_text()
         k = int(re.search(r"\*\*k = (\d+)\*\*", text)[1])
-        assert k == a.variant(sid)["k"], f"{sid}'s statement and the grader disagree"
-        assert sid in text and text == statement.render(a, sid)
+        assert k == secrets.variant(a, KEY, sid)["k"], f"{sid}'s statement and the grader disagree"
+        assert sid in text and text == statement.render(a, sid, KEY)
         values.add(k)
     assert 7 not in values and len(values) == len(ROSTER), "the course secret must pick the values"
 
@@ -189,10 +186,10 @@ def test_each_students_statement_names_the_graders_value(released, toy_env):
 def test_a_roster_without_student_ids_is_refused_with_a_clear_message(tmp_path):
     bad = tmp_path / "r.csv"
     bad.write_text("name,email\nA,a@x\n")
-    with pytest.raises(releases.ReleaseError, match=r"r\.csv: no student_id column \(columns: name, email\)"):
+    with pytest.raises(UsageError, match=r"r\.csv: no student_id column \(columns: name, email\)"):
         releases.read_roster(bad)
     bad.write_text("student_id\n../../etc/passwd\n")
-    with pytest.raises(releases.ReleaseError, match="line 2: student id '../../etc/passwd' cannot name a file"):
+    with pytest.raises(ReleaseError, match="line 2: student id '../../etc/passwd' cannot name a file"):
         releases.read_roster(bad)
 
 
@@ -204,9 +201,9 @@ def test_gradescope_zip_layout(released, toy_env, tmp_path):
     modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in z.infolist()}
     assert modes["setup.sh"] == modes["run_autograder"] == 0o755, "Gradescope runs them from the zip root"
     assert {"pyproject.toml", "README.md", "ulp-release.env", "course_secret",
-            "autograder/__init__.py", "autograder/cli.py", "autograder/release.py",
-            "autograder/schemas/gradescope-results.schema.json",
-            "autograder/templates/report.html.j2"} <= names
+            "autograder/__init__.py", "autograder/cli.py", "autograder/course/release.py",
+            "autograder/output/schemas/gradescope-results.schema.json",
+            "autograder/output/templates/report.html.j2"} <= names
     course = sorted(n for n in names if n.startswith("course/"))
     assert course == ["course/assignments/toy/assignment.toml", "course/assignments/toy/statement.md.j2",
                       "course/assignments/toy/tests/hidden/test_hidden_toy.py",
@@ -223,7 +220,7 @@ def test_gradescope_zip_layout(released, toy_env, tmp_path):
         (tmp_path / script).write_bytes(z.read(script))
         subprocess.run(["bash", "-n", str(tmp_path / script)], check=True)
     # The same release again gives the same bytes.
-    again = releases.release(toy_env, tmp_path / "again", ROSTER)
+    again = releases.release(toy_env, tmp_path / "again", ROSTER, secret=KEY)
     assert again.gradescope_zip.read_bytes() == (released / "toy-gradescope.zip").read_bytes()
     assert again.student_zip.read_bytes() == (released / "toy-student.zip").read_bytes()
 
@@ -266,7 +263,7 @@ def test_run_autograder_grades_a_submission_as_gradescope_would(released, toy_en
     ulp = res["extra_data"]["ulp"]
     assert res["score"] == 6 and ulp["max_score"] == 6
     assert ulp["student_id"] == str(GRADESCOPE_USER), "the student id comes from submission_metadata.json"
-    assert ulp["seed"] == toy_env.seed(str(GRADESCOPE_USER)), "the bundled course secret seeds the run"
+    assert ulp["seed"] == secrets.seed(KEY, "toy", str(GRADESCOPE_USER)), "the bundled course secret seeds the run"
     for p in [root / "source", *(root / "source").rglob("*")]:
         assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, f"{p} is readable by others"
 
@@ -318,18 +315,17 @@ def test_a_submission_cannot_read_the_reference_tests_or_secret(released, tmp_pa
 
 # --------------------------------------------------------------------------- answer digests
 
-def test_answer_digest_compares_without_revealing(monkeypatch):
+def test_answer_digest_compares_without_revealing():
     import numpy as np
 
-    monkeypatch.setenv("ULP_COURSE_SECRET", SECRET)
     answer = ("1", "10000010", "10110100000000000000000")
-    d = releases.answer_digest("fp32_encode", "alice", answer)
-    assert re.fullmatch(r"[0-9a-f]{64}", d) and d == releases.answer_digest("fp32_encode", "alice", list(answer))
-    assert releases.answer_matches("fp32_encode", "alice", answer, d)
-    assert not releases.answer_matches("fp32_encode", "alice", ("0",) + answer[1:], d)
-    assert d != releases.answer_digest("fp32_encode", "bob", answer)
-    assert d != releases.answer_digest("kahan_sum", "alice", answer)
-    assert releases.answer_digest("a", "s", np.float32(1.5)) == releases.answer_digest("a", "s", 1.5)
-    assert len({releases.answer_digest("a", "s", v) for v in (1, 1.0, True, "1")}) == 4
-    monkeypatch.setenv("ULP_COURSE_SECRET", "another course")
-    assert d != releases.answer_digest("fp32_encode", "alice", answer), "keyed by the course secret"
+    d = secrets.answer_digest(KEY, "fp32_encode", "alice", answer)
+    assert re.fullmatch(r"[0-9a-f]{64}", d) and d == secrets.answer_digest(KEY, "fp32_encode", "alice", list(answer))
+    assert secrets.answer_matches(KEY, "fp32_encode", "alice", answer, d)
+    assert not secrets.answer_matches(KEY, "fp32_encode", "alice", ("0",) + answer[1:], d)
+    assert d != secrets.answer_digest(KEY, "fp32_encode", "bob", answer)
+    assert d != secrets.answer_digest(KEY, "kahan_sum", "alice", answer)
+    assert secrets.answer_digest(KEY, "a", "s", np.float32(1.5)) == secrets.answer_digest(KEY, "a", "s", 1.5)
+    assert len({secrets.answer_digest(KEY, "a", "s", v) for v in (1, 1.0, True, "1")}) == 4
+    assert d != secrets.answer_digest(b"another course", "fp32_encode", "alice", answer), \
+        "keyed by the course secret"

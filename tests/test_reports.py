@@ -23,15 +23,27 @@ from pathlib import Path
 
 import pytest
 
-from autograder import class_report, grading, plots, report, results, testing
-from autograder.plugin import HIDDEN_FEEDBACK, Verdict
+from autograder import testing
+from autograder.model import Grade, Late
+from autograder.output import class_report, plots, report, results
+from autograder.session.grade import _verdict
+from autograder.session.plugin import HIDDEN_FEEDBACK, Verdict
+from helpers import ROOT, grade_folder
 
-ROOT = Path(__file__).resolve().parents[1]
-SUBMISSIONS = ROOT / "tests" / "submissions" / "kahan_sum"
+SUBMISSIONS = ROOT / "assignments" / "kahan_sum" / "selftest"
 CLASS = {"ada": "correct_float32_scalars", "bruno": "buggy_kahan_sign_flipped",
          "chen": "buggy_partial_not_implemented"}
 LATE = {"submitted_at": "2026-11-30T10:00:00+00:00", "days_late": 2, "penalty": 0.2,
         "raw_score": 22.0, "final_score": 17.6}
+
+
+def grade_of(*verdicts: Verdict) -> Grade:
+    """A grade as the grading session builds one, from the plugin's verdicts."""
+    tests = [_verdict(v) for v in verdicts]
+    return Grade("a", "s", sum(t.score for t in tests), sum(t.points for t in tests), tests,
+                 seed=1, tests_hash="h", isolation={"level": "none", "warnings": []},
+                 observations={v.name: v.observations for v in verdicts
+                               if v.observations and not v.hidden})
 
 
 # ------------------------------------------------------------------------------ observe()
@@ -59,13 +71,11 @@ def test_hidden_tests_store_no_observations():
     obs = [{"label": "e", "count": 1, "over": 1, "error": [2.0], "bound": [1.0]}]
     visible = Verdict("test_v", "n::test_v", 1, False, "", False, "bad", observations=obs)
     hidden = Verdict("test_h", "n::test_h", 1, True, "", False, "secret 12345", observations=obs)
-    res = results.build(assignment_id="a", student_id="s", outcomes=[visible, hidden],
-                        submission_bytes=b"x", seed=1, isolation={"level": "none", "warnings": []},
-                        device="cpu", elapsed=0.1, tests_hash="h", messages=[], not_graded=[],
-                        events=[], hidden_feedback=HIDDEN_FEEDBACK)
+    g = grade_of(visible, hidden)
+    res = results.to_json(g)
     results.validate(res)
     assert list(res["extra_data"]["ulp"]["observations"]) == ["test_v"]
-    page = report.render_html(res)
+    page = report.render_html(g)
     assert page.count("data:image/svg+xml;base64,") == 1 and "12345" not in page
 
 
@@ -90,11 +100,8 @@ def test_a_plot_that_fails_costs_only_the_picture(monkeypatch):
         raise OverflowError("cannot convert float infinity to integer")
     monkeypatch.setattr(plots, "error_vs_bound", broken)
     obs = [{"label": "e", "count": 1, "over": 0, "error": [1.0], "bound": [2.0]}]
-    res = results.build(assignment_id="a", student_id="s", submission_bytes=b"x", seed=1,
-                        outcomes=[Verdict("test_v", "n::test_v", 1, False, "", True, observations=obs)],
-                        isolation={"level": "none", "warnings": []}, device="cpu", elapsed=0.1,
-                        tests_hash="h", messages=[], not_graded=[], events=[])
-    page = report.render_html(res)
+    g = grade_of(Verdict("test_v", "n::test_v", 1, False, "", True, observations=obs))
+    page = report.render_html(g)
     assert "could not be drawn" in page and "within the allowed bound in 1 of 1 example" in page
 
 
@@ -114,28 +121,27 @@ def graded(tmp_path_factory):
         (subs / sid).mkdir(parents=True)
         shutil.copy(SUBMISSIONS / f"{name}.py", subs / sid / "kahan_sum.py")
     out = base / "out"
-    res = grading.grade_class("kahan_sum", subs, out, workers=2)
-    by_id = {r["extra_data"]["ulp"]["student_id"]: r for r in res}
-    assert by_id["bruno"]["score"] == LATE["raw_score"], "the Kahan bug no longer scores 22/30"
-    # What the gradebook adds for a late submission (extra_data.ulp.late).
-    by_id["bruno"]["extra_data"]["ulp"]["late"] = dict(LATE)
-    by_id["ada"]["extra_data"]["ulp"]["late"] = {"submitted_at": None, "days_late": 0, "penalty": 0.0,
-                                                 "raw_score": 30.0, "final_score": 30.0}
+    res = [results.from_json(r) for r in grade_folder("kahan_sum", subs, out, workers=2)]
+    by_id = {g.student_id: g for g in res}
+    assert by_id["bruno"].score == LATE["raw_score"], "the Kahan bug no longer scores 22/30"
+    # What the gradebook adds for a late submission.
+    by_id["bruno"].late = Late(**LATE)
+    by_id["ada"].late = Late(None, 0, 0.0, 30.0, 30.0)
     page = class_report.write(out, "kahan_sum", res)  # also rewrites bruno's and ada's reports
     return {"out": out, "res": res, "by_id": by_id, "class_page": page}
 
 
 def test_results_hold_small_observations_of_visible_tests(graded):
-    for sid, res in graded["by_id"].items():
-        obs = res["extra_data"]["ulp"]["observations"]
-        hidden = {t["name"] for t in res["tests"] if "hidden" in t["tags"]}
+    for sid, g in graded["by_id"].items():
+        obs = g.observations
+        hidden = {t.name for t in g.tests if t.hidden}
         assert not hidden & set(obs), sid
         assert len((graded["out"] / sid / "results.json").read_bytes()) < 100_000
-    obs = graded["by_id"]["ada"]["extra_data"]["ulp"]["observations"]
+    obs = graded["by_id"]["ada"].observations
     assert set(obs) == {"test_naive_sum_error_bound", "test_kahan_sum_error_bound",
                         "test_neumaier_sum_error_bound"}
     assert all(s["over"] == 0 and s["count"] >= 5 for v in obs.values() for s in v)
-    bad = graded["by_id"]["bruno"]["extra_data"]["ulp"]["observations"]["test_kahan_sum_error_bound"]
+    bad = graded["by_id"]["bruno"].observations["test_kahan_sum_error_bound"]
     assert bad[0]["over"] >= 1
 
 
@@ -156,7 +162,7 @@ def test_student_report_shows_failures_inputs_plots_and_lateness(graded):
 def test_class_report_numbers(graded):
     s = class_report.summarise(graded["res"])
     finals = [30.0, 17.6, 10.0]  # ada full marks, bruno late, chen without kahan/neumaier
-    assert graded["by_id"]["chen"]["score"] == 10
+    assert graded["by_id"]["chen"].score == 10
     assert s["n"] == 3 and s["max_score"] == 30 and s["late"] == 1  # ada was on time
     assert s["mean"] == pytest.approx(statistics.fmean(finals)) and s["median"] == 17.6
     assert s["common"]["name"] == "test_kahan_sum_exact" and s["common"]["failed"] == 2

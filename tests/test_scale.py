@@ -1,4 +1,4 @@
-"""Grading at scale: the pre-loaded grader (autograder/pool.py) grades exactly as fresh processes
+"""Grading at scale: the pre-loaded grader (autograder/batch/pool.py) grades exactly as fresh processes
 do and loses one grade, not the batch, when a grader dies; the Ray backend grades the same on a
 real local Ray instance, retrying a task whose worker was killed; the container images lint
 clean and their entrypoint grades a mounted class (run here, outside Docker)."""
@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import assignment, grading, pool
+from autograder.batch import child, pool, ray_cluster
+from autograder.errors import UsageError
+from autograder.model import Outcome, Submission
+from autograder.output import results
+from helpers import ROOT, TOY, assignment, grade_folder, grade_one, settings
 
-ROOT = Path(__file__).resolve().parent.parent
-TOY = ROOT / "tests" / "fixtures" / "toycourse"
 DOCKER = ROOT / "platform" / "docker"
 KV = ["correct_straightforward", "buggy_int4_rounds_down", "malicious_exit_at_import"]
 
@@ -44,7 +46,7 @@ def kv_class(tmp_path_factory):
     klass = tmp_path_factory.mktemp("kv") / "class"
     for name in KV:
         (klass / name).mkdir(parents=True)
-        shutil.copy(ROOT / "tests" / "submissions" / "kv_cache" / f"{name}.py", klass / name / "kv_cache.py")
+        shutil.copy(ROOT / "assignments" / "kv_cache" / "selftest" / f"{name}.py", klass / name / "kv_cache.py")
     (klass / "no_module").mkdir()  # submitted nothing: a zero that says what to submit
     return klass
 
@@ -52,7 +54,7 @@ def kv_class(tmp_path_factory):
 @pytest.fixture(scope="module")
 def local_grades(kv_class, tmp_path_factory):
     """The class graded with the default local backend: the pre-loaded grader."""
-    rows = grading.grade_class("kv_cache", kv_class, tmp_path_factory.mktemp("pool"), workers=2)
+    rows = grade_folder("kv_cache", kv_class, tmp_path_factory.mktemp("pool"), workers=2)
     assert not any("grader failure" in r["extra_data"]["ulp"]["flags"] for r in rows), \
         [r["extra_data"]["ulp"].get("grader_error") for r in rows]
     return rows
@@ -60,7 +62,7 @@ def local_grades(kv_class, tmp_path_factory):
 
 def test_fork_server_grades_exactly_like_fresh_processes(kv_class, local_grades, tmp_path, monkeypatch):
     monkeypatch.setenv("ULP_NO_FORK_SERVER", "1")
-    fresh = grading.grade_class("kv_cache", kv_class, tmp_path / "fresh", workers=2)
+    fresh = grade_folder("kv_cache", kv_class, tmp_path / "fresh", workers=2)
     assert verdicts(fresh) == verdicts(local_grades)
     scores = {r["extra_data"]["ulp"]["student_id"]: r["score"] for r in local_grades}
     assert scores["correct_straightforward"] == local_grades[0]["extra_data"]["ulp"]["max_score"]
@@ -70,11 +72,8 @@ def test_fork_server_grades_exactly_like_fresh_processes(kv_class, local_grades,
 
 
 @pytest.fixture()
-def toy_env(monkeypatch):
+def toy_course(monkeypatch):
     monkeypatch.setenv("ULP_COURSE_DIR", str(TOY))
-    assignment.load.cache_clear()
-    yield
-    assignment.load.cache_clear()
 
 
 def _zygote_children(zygote_pid: int) -> list[int]:
@@ -85,25 +84,31 @@ def _zygote_children(zygote_pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def test_pool_a_dead_or_slow_grader_costs_one_grade_not_the_batch(toy_env, tmp_path):
+def _request(sid: str, out: Path, aid: str = "toy") -> dict:
     good = TOY / "submissions" / "good"
+    req = child.request(assignment("toy"), Submission(sid, good, good / "toy.py"), out, settings())
+    return dict(req, assignment=aid)
+
+
+def test_pool_a_dead_or_slow_grader_costs_one_grade_not_the_batch(toy_course, tmp_path):
     with pool.GraderPool() as grader:
-        assert grader.run("toy", good, "s1", tmp_path / "a", timeout=120) is None
+        assert grader.run(_request("s1", tmp_path / "a"), timeout=120) == (Outcome.OK, "")
         assert json.loads((tmp_path / "a" / "results.json").read_text())["score"] == 6
         # A grader that raises: its traceback is the reason, and the next grade is unaffected.
-        problem = grader.run("no_such_assignment", good, "s2", tmp_path / "b", timeout=120)
-        assert problem and "no_such_assignment" in problem
+        outcome, problem = grader.run(_request("s2", tmp_path / "b", "no_such_assignment"), timeout=120)
+        assert outcome is Outcome.FAILED and "no_such_assignment" in problem
         # A grader past its time is killed (with its child), and says so.
-        assert grader.run("toy", good, "s3", tmp_path / "c", timeout=0.05) == "grading took longer than 0.05 s"
+        assert grader.run(_request("s3", tmp_path / "c"), timeout=0.05) == \
+            (Outcome.TIMED_OUT, "grading took longer than 0.05 s")
         # The zygote itself dies mid-grade: that grade fails, the next starts a new zygote.
         zygote = grader._proc.pid
         killer = threading.Thread(target=lambda: (_wait_for(lambda: _zygote_children(zygote)),
                                                   os.kill(zygote, signal.SIGKILL)))
         killer.start()
-        problem = grader.run("toy", good, "s4", tmp_path / "d", timeout=120)
+        outcome, problem = grader.run(_request("s4", tmp_path / "d"), timeout=120)
         killer.join()
-        assert problem and "grader pool stopped" in problem
-        assert grader.run("toy", good, "s5", tmp_path / "e", timeout=120) is None
+        assert outcome is Outcome.FAILED and "grader pool stopped" in problem
+        assert grader.run(_request("s5", tmp_path / "e"), timeout=120) == (Outcome.OK, "")
         assert grader.starts == 2
     assert not (tmp_path / "c" / "results.json").exists()
     assert not (tmp_path / "d" / "results.json").exists(), "an orphaned grader wrote a grade"
@@ -119,11 +124,11 @@ def _wait_for(condition, timeout: float = 60):
     raise AssertionError("timed out waiting")
 
 
-def test_grade_class_grades_a_class_through_the_fork_server(toy_env, tmp_path):
+def test_grade_class_grades_a_class_through_the_fork_server(toy_course, tmp_path):
     klass = tmp_path / "class"
     for sid in ("a", "b"):
         shutil.copytree(TOY / "submissions" / "good", klass / sid)
-    rows = grading.grade_class("toy", klass, tmp_path / "out", workers=2)
+    rows = grade_folder("toy", klass, tmp_path / "out", workers=2)
     assert [r["score"] for r in rows] == [6, 6]
     assert (tmp_path / "out" / "grades.csv").read_text().count("\n") == 3
 
@@ -138,7 +143,7 @@ def _ray_workers_grading() -> list[int]:
             continue
         try:
             cmd = (proc / "cmdline").read_bytes().split(b"\0")
-            if b"autograder.pool" not in cmd or not _zygote_children(int(proc.name)):
+            if b"autograder.batch.pool" not in cmd or not _zygote_children(int(proc.name)):
                 continue
             parent = int(re.search(r"PPid:\s+(\d+)", (proc / "status").read_text()).group(1))
             if b"ray" in Path(f"/proc/{parent}/cmdline").read_bytes().lower():
@@ -153,7 +158,6 @@ def test_ray_backend_grades_like_local_and_retries_a_killed_worker(kv_class, loc
         import ray
     except ImportError as e:
         needs("the Ray backend", f"ray is not importable ({e}); pip install 'ray>=2.9'")
-    from autograder import ray_backend
 
     def too_long(*_):
         raise TimeoutError("the Ray test ran past 420 s")
@@ -174,13 +178,12 @@ def test_ray_backend_grades_like_local_and_retries_a_killed_worker(kv_class, loc
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
         killer = threading.Thread(target=kill_one_worker, daemon=True)
         killer.start()
-        rows = grading.grade_class("kv_cache", kv_class, tmp_path / "ray", backend="ray")
+        rows = grade_folder("kv_cache", kv_class, tmp_path / "ray", backend="ray")
         killer.join(timeout=5)
         # A result from a node with another secret or other tests is refused, not recorded.
-        a = assignment.load("kv_cache")
-        forged = json.loads(json.dumps(rows[0]))
-        forged["extra_data"]["ulp"]["seed"] += 1
-        assert "ULP_COURSE_SECRET" in ray_backend._mismatch(a, rows[0]["extra_data"]["ulp"]["student_id"], forged)
+        forged = results.from_json(rows[0])
+        forged.seed += 1
+        assert "ULP_COURSE_SECRET" in ray_cluster._mismatch(assignment("kv_cache"), settings(), forged)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -198,16 +201,16 @@ def test_ray_backend_grades_like_local_and_retries_a_killed_worker(kv_class, loc
 
 def test_ray_asks_for_a_gpu_only_where_the_cluster_has_one():
     """On a CPU-only cluster a GPU assignment's tasks must run (interpreted), not wait forever."""
-    from autograder import ray_backend
-    gpu, cpu = assignment.load("tiled_attention"), assignment.load("kv_cache")
-    assert ray_backend.gpus_per_task(gpu, {"CPU": 16.0, "GPU": 2.0}) == 1
-    assert ray_backend.gpus_per_task(gpu, {"CPU": 2.0}) == 0
-    assert ray_backend.gpus_per_task(cpu, {"CPU": 16.0, "GPU": 2.0}) == 0
+    gpu, cpu = assignment("tiled_attention", ROOT), assignment("kv_cache", ROOT)
+    assert ray_cluster.gpus_per_task(gpu, {"CPU": 16.0, "GPU": 2.0}) == 1
+    assert ray_cluster.gpus_per_task(gpu, {"CPU": 2.0}) == 0
+    assert ray_cluster.gpus_per_task(cpu, {"CPU": 16.0, "GPU": 2.0}) == 0
 
 
 def test_unknown_backend_names_the_choices(tmp_path):
-    with pytest.raises(grading.SubmissionError, match="use one of local, ray"):
-        grading.grade_class("kv_cache", tmp_path, tmp_path / "out", backend="slurm")
+    from autograder.batch import runner
+    with pytest.raises(UsageError, match="use one of local, ray"):
+        runner.backend_for("slurm")
 
 
 # --------------------------------------------------------------------------- containers
@@ -299,11 +302,17 @@ def test_entrypoint_says_what_to_mount(tmp_path):
     assert bad.returncode == 2 and "ULP_GRADE_ARGS" in bad.stderr
 
 
-def test_a_grade_past_its_timeout_is_flagged_timeout_both_ways(toy_env, tmp_path):
-    good = TOY / "submissions" / "good"
-    with pool.GraderPool() as grader:
-        forked = grading.grade_in_pool(grader, "toy", grading.Job("s", good, tmp_path / "a"), timeout=0.05)
-    fresh = grading.grade_in_subprocess("toy", grading.Job("s", good, tmp_path / "b"), timeout=0.05)
+def test_a_grade_past_its_timeout_is_flagged_timeout_both_ways(tmp_path, monkeypatch):
+    """The assignment's submission_timeout_s bounds one grading, fork server or fresh process."""
+    course = tmp_path / "course"
+    shutil.copytree(TOY, course)
+    toml = course / "assignments" / "toy" / "assignment.toml"
+    toml.write_text(toml.read_text() + "submission_timeout_s = 0.05\n")
+    monkeypatch.setenv("ULP_COURSE_DIR", str(course))
+    klass = tmp_path / "class"
+    shutil.copytree(TOY / "submissions" / "good", klass / "s")
+    forked, = grade_folder("toy", klass, tmp_path / "a")
+    fresh, = grade_folder("toy", klass, tmp_path / "b", fork_server=False)
     for res in (forked, fresh):
         assert res["score"] == 0 and res["extra_data"]["ulp"]["flags"] == ["grader failure", "timeout"]
         assert res["extra_data"]["ulp"]["grader_error"] == "grading took longer than 0.05 s"
