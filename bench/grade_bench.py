@@ -18,30 +18,31 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.batch import intake, runner
+from autograder.batch.backends import LocalBackend
+from autograder.course.assignment import list_ids, load
+from autograder.sandbox import isolation as sandbox
+from autograder.sandbox.process import Worker
+from autograder.session.student import StudentModule
+from autograder.settings import GradingSettings, Limits
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from autograder import assignment, grading, sandbox  # noqa: E402
-from autograder.proxy import StudentModule, Worker  # noqa: E402
-
 TOY = ROOT / "tests" / "fixtures" / "toycourse"
 
 
 def per_submission(ids: list[str], klass: Path, workers: int) -> None:
     print(f"{'assignment':18} {'students':>8} {'wall s':>8} {'s/submission':>13} {'median grade s':>15}")
+    settings = GradingSettings.from_env()
     for aid in ids:
-        students = [p for p in grading.discover(klass, aid) if (p[1] / f"{aid}.py").exists()]
+        students = [s for s in intake.find(klass, aid) if s.file is not None]
         if not students:
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            sub_class = Path(tmp, "class")
-            for sid, folder in students:
-                (sub_class / sid).mkdir(parents=True)
-                (sub_class / sid / f"{aid}.py").write_bytes((folder / f"{aid}.py").read_bytes())
             t0 = time.perf_counter()
-            rows = grading.grade_class(aid, sub_class, Path(tmp, "out"), workers=workers)
+            rows = runner.grade_class(load(settings.course_dir, aid), students, Path(tmp), settings,
+                                      backend=LocalBackend(workers))
             wall = time.perf_counter() - t0
-        each = statistics.median(r["execution_time"] for r in rows)
+        each = statistics.median(g.execution_time for g in rows)
         print(f"{aid:18} {len(rows):8d} {wall:8.2f} {wall / len(rows) * workers:13.2f} {each:15.2f}")
 
 
@@ -49,7 +50,7 @@ def call_overhead(calls: int) -> None:
     sys.path.insert(0, str(TOY / "submissions" / "good"))
     import toy  # the same module, in this process
 
-    limits = sandbox.Limits()
+    limits = Limits()
     iso = sandbox.choose()
     worker = Worker(TOY / "submissions" / "good" / "toy.py", "toy", limits, iso)
     sub = StudentModule(worker, ["add", "half"], [])
@@ -86,7 +87,7 @@ def call_overhead(calls: int) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--calls", type=int, default=2000)
-    p.add_argument("--assignments", default=",".join(assignment.list_ids()))
+    p.add_argument("--assignments", default=",".join(list_ids(GradingSettings.from_env().course_dir)))
     p.add_argument("--class-dir", type=Path, default=ROOT / "examples" / "class")
     p.add_argument("--workers", type=int, default=1, help="1 gives per-submission latency")
     ns = p.parse_args()

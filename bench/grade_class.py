@@ -3,8 +3,8 @@
     .venv/bin/python bench/grade_class.py [N] [--assignments a,b] [--workers W] [--keep DIR]
 
 N students (default 200) each submit every chosen assignment (default: the CPU ones). Each
-student's file is one of the project's own variants in tests/submissions/<id>/, correct and
-buggy in turn (malicious ones are left out: they measure timeouts, not throughput). Prints, per
+student's file is one of the assignment's own self-test samples (assignments/<id>/selftest/),
+correct and buggy in turn (malicious ones are left out: they measure timeouts, not throughput). Prints, per
 assignment and in total: submissions per minute, the median and p95 time to grade one
 submission (its grader's own elapsed time), how many CPUs the batch kept busy on average, and
 the start cost of a grader child forked from the pre-loaded grader and of a sandboxed worker,
@@ -24,12 +24,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.batch import intake, pool, runner
+from autograder.batch.backends import LocalBackend
+from autograder.course.assignment import list_ids, load
+from autograder.model import Outcome
+from autograder.sandbox import isolation as sandbox
+from autograder.sandbox.process import Worker
+from autograder.settings import GradingSettings, Limits
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from autograder import assignment, grading, pool, sandbox  # noqa: E402
-from autograder.proxy import Worker  # noqa: E402
-
 TOY = ROOT / "tests" / "fixtures" / "toycourse"
 
 
@@ -37,11 +40,11 @@ def make_class(folder: Path, n: int, ids: list[str]) -> dict[str, int]:
     """N student folders with one variant per assignment, correct and buggy in turn."""
     counts = {}
     for aid in ids:
-        variants = sorted((ROOT / "tests" / "submissions" / aid).glob("*.py"))
+        variants = sorted((ROOT / "assignments" / aid / "selftest").glob("*.py"))
         correct = [v for v in variants if v.name.startswith("correct")]
         buggy = [v for v in variants if v.name.startswith("buggy")]
         if not correct or not buggy:
-            raise SystemExit(f"bench/grade_class.py: tests/submissions/{aid}/ needs correct_*.py "
+            raise SystemExit(f"bench/grade_class.py: assignments/{aid}/selftest/ needs correct_*.py "
                              "and buggy_*.py variants to build a class from")
         for i in range(n):
             pick = correct[(i // 2) % len(correct)] if i % 2 == 0 else buggy[(i // 2) % len(buggy)]
@@ -73,21 +76,22 @@ def start_costs(repeats: int = 7) -> None:
     """A forked grader child and a sandboxed worker against `python -c pass`, side by side."""
     bare, fresh, forked, worker = [], [], [], []
     iso = sandbox.choose()
-    with pool.GraderPool() as grader, tempfile.TemporaryDirectory() as tmp:
-        grader.run(None, Path(tmp), "probe", Path(tmp), timeout=60)  # the zygote's own imports
+    with pool.GraderPool() as grader:
+        probe = {"grading": None}
+        grader.run(probe, timeout=60)  # the zygote's own imports
         for _ in range(repeats):
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             bare.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "import importlib, autograder.pool as p\n"
+            subprocess.run([sys.executable, "-c", "import importlib, autograder.batch.pool as p\n"
                             "for m in p.PRELOAD:\n importlib.import_module(m)"], check=True)
             fresh.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            problem = grader.run(None, Path(tmp), "probe", Path(tmp), timeout=60)
+            outcome, problem = grader.run(probe, timeout=60)
             forked.append(time.perf_counter() - t0)
-            assert problem is None, problem
-            w = Worker(TOY / "submissions" / "good" / "toy.py", "toy", sandbox.Limits(), iso)
+            assert outcome is Outcome.OK, problem
+            w = Worker(TOY / "submissions" / "good" / "toy.py", "toy", Limits(), iso)
             t0 = time.perf_counter()
             w.ensure_started()
             worker.append(time.perf_counter() - t0)
@@ -103,7 +107,9 @@ def start_costs(repeats: int = 7) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("n", nargs="?", type=int, default=200, help="students per assignment")
-    cpu = [aid for aid in assignment.list_ids() if not assignment.load(aid).gpu]
+    settings = GradingSettings.from_env()
+    root = settings.course_dir
+    cpu = [aid for aid in list_ids(root) if not load(root, aid).gpu]
     p.add_argument("--assignments", default=",".join(cpu))
     p.add_argument("--workers", type=int, default=0, help="default: one per CPU, as `ulp grade`")
     p.add_argument("--keep", type=Path, help="build and grade the class here, and keep it")
@@ -113,8 +119,8 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     start_costs()
     with tempfile.TemporaryDirectory(prefix="ulp-bench-") as tmp:
-        root = ns.keep or Path(tmp)
-        klass = root / "class"
+        where = ns.keep or Path(tmp)
+        klass = where / "class"
         make_class(klass, ns.n, ids)
         every, total_wall, total_n = [], 0.0, 0
         print(f"{'assignment':16} {'subs':>5} {'wall s':>8} {'subs/min':>9} {'median s':>9} "
@@ -122,11 +128,12 @@ def main() -> None:
         total_cpu = 0.0
         for aid in ids:
             t0, cpu0 = time.perf_counter(), cpu_seconds()
-            rows = grading.grade_class(aid, klass, root / "out" / aid, workers=ns.workers, regrade=True)
+            rows = runner.grade_class(load(root, aid), intake.find(klass, aid), where / "out" / aid,
+                                      settings, backend=LocalBackend(ns.workers), regrade=True)
             wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
             total_cpu += cpu
-            times = [r["execution_time"] for r in rows]
-            failed = sum("grader failure" in r["extra_data"]["ulp"].get("flags", []) for r in rows)
+            times = [g.execution_time for g in rows]
+            failed = sum(g.is_grader_failure for g in rows)
             every += times
             total_wall += wall
             total_n += len(rows)

@@ -1,4 +1,4 @@
-"""Reference solution: group-wise INT4 weight quantization (COURSE.md, "group_int4").
+"""Reference solution: group-wise INT4 weight quantization (the contract: assignments/group_int4/statement.md.j2).
 
 A weight matrix ``w`` of shape ``[rows, cols]`` is cut, along its last dimension, into groups of
 ``group_size`` consecutive elements. Each group gets its own float32 ``scale`` (and, in the

@@ -10,7 +10,7 @@ wraps), so every count is converted to a Python ``int`` first (``operator.index`
 Python and NumPy integers alike and rejects floats), and the one fractional size, half a byte
 for ``int4``, is handled by counting *bits* and rounding the total up to whole bytes once.
 
-The contract is fixed by COURSE.md, section "kv_cache".
+The contract is the statement, assignments/kv_cache/statement.md.j2.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reference solution for ``stable_softmax`` (COURSE.md, "stable_softmax").
+"""Reference solution for ``stable_softmax`` (the contract: assignments/stable_softmax/statement.md.j2).
 
 softmax, log_softmax and logsumexp along one axis of a float16/float32/float64 array, stable
 for any finite logits (the max is subtracted first), with PyTorch's conventions for ``-inf``

@@ -284,6 +284,9 @@ def test_the_batch_finished_with_every_grade_in_the_sandbox(batch):
         results.validate(r)
         assert "grader failure" not in flags(r), f"{sid}: {r['extra_data']['ulp'].get('grader_error')}"
         assert r["extra_data"]["ulp"]["isolation"]["level"] == "bwrap"
+        # an attack that cannot import what it uses tests nothing (a renamed engine module)
+        assert "cannot import name" not in r["output"] and "No module named 'autograder" \
+            not in r["output"], f"{sid} does not run: {r['output'][:500]}"
         assert len(r["tests"]) == 4, sid
         assert json.loads((out / sid / "results.json").read_text()) == r, f"{sid}: results.json changed"
     rows = (out / "grades.csv").read_text().splitlines()

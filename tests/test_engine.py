@@ -5,7 +5,6 @@ import json
 import shutil
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 

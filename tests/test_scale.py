@@ -22,7 +22,7 @@ from autograder.batch import child, pool, ray_cluster
 from autograder.errors import UsageError
 from autograder.model import Outcome, Submission
 from autograder.output import results
-from helpers import ROOT, TOY, assignment, grade_folder, grade_one, settings
+from helpers import ROOT, TOY, assignment, grade_folder, settings
 
 DOCKER = ROOT / "platform" / "docker"
 KV = ["correct_straightforward", "buggy_int4_rounds_down", "malicious_exit_at_import"]

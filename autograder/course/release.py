@@ -48,12 +48,17 @@ def engine_modules() -> tuple[frozenset[str], dict[str, str]]:
     """(modules the engine's own dependencies bring, {module: the extra that brings it}), read
     from the installed distribution's metadata (pyproject's dependencies), not a copy of them."""
     dists: dict[str, str | None] = {}  # lower-case distribution name -> extra, None for core
-    for req in metadata.requires("ulp") or []:
+    try:
+        requires = metadata.requires("ulp") or []
+    except metadata.PackageNotFoundError as e:
+        raise ReleaseError("ulp is not installed as a package here, so its dependencies are "
+                           "unknown: install it (pip install -e . in the course repository)") from e
+    for req in requires:
         name = re.match(r"[A-Za-z0-9_.-]+", req).group(0).lower().replace("_", "-")
         extra = re.search(r"extra\s*==\s*['\"]([^'\"]+)", req)
         if extra is None:
             dists[name] = None
-        elif name not in dists:
+        elif name not in dists and extra.group(1) != "dev":  # dev: the project's own tools
             dists[name] = extra.group(1)
     core, extras = {"autograder", "_pytest"}, {}
     for module, owners in metadata.packages_distributions().items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -49,6 +50,20 @@ def declare(item, a: Assignment) -> DeclaredTest:
     return DeclaredTest(item.name, float(mark.args[0]), hidden)
 
 
+def collect_error(report) -> str:
+    """One line for a test file that cannot be collected: a missing package says which, and how
+    to get it (a student running ``ulp check`` without the tests' requirements meets this)."""
+    text = str(report.longrepr)
+    missing = re.search(r"No module named '([^']+)'", text)
+    where = report.nodeid or "a test file"
+    if missing:
+        top = missing.group(1).split(".")[0]
+        return (f"{where} needs the Python package {top!r}, which is not installed here: "
+                f"install it (pip install {top}) and run again")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return f"{where} cannot be collected: {lines[-1] if lines else 'no reason given'}"
+
+
 def is_gpu_only(item) -> bool:
     return item.get_closest_marker(GPU_ONLY_MARK) is not None
 
@@ -64,7 +79,7 @@ class _Collector:
 
     def pytest_collectreport(self, report):
         if report.failed:
-            self.errors.append(f"{report.nodeid}: {str(report.longrepr)[-1500:]}")
+            self.errors.append(collect_error(report))
 
     def pytest_collection_modifyitems(self, session, config, items):
         for item in items:
@@ -94,6 +109,6 @@ def collect(a: Assignment, include_hidden: bool = True) -> list[DeclaredTest]:
             with contextlib.suppress(ValueError):
                 sys.path.remove(d)
     if collector.errors or code not in (0, 5):
-        problems = "; ".join(dict.fromkeys(collector.errors)) or sink.getvalue()[-2000:]
+        problems = "; ".join(dict.fromkeys(collector.errors)) or sink.getvalue().strip()[-500:]
         raise CourseError(f"the tests of {a.id} cannot be collected: {problems}")
     return collector.tests

@@ -121,10 +121,12 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
             code = pytest.main(args, plugins=[plugin])
     if plugin.machine_errors:
         raise SandboxError(plugin.machine_errors[0])
-    if plugin.author_errors or code not in (0, 1):
-        raise CourseError(
-            f"the tests of {a.id} did not run (pytest exit {int(code)}): "
-            + "; ".join(dict.fromkeys(plugin.author_errors)) + "\n" + sink.getvalue()[-4000:])
+    if plugin.author_errors:
+        raise CourseError(f"the tests of {a.id} did not run: "
+                          + "; ".join(dict.fromkeys(plugin.author_errors)))
+    if code not in (0, 1):
+        raise CourseError(f"the tests of {a.id} did not run (pytest exit {int(code)}): "
+                          + sink.getvalue().strip()[-1000:])
     if plugin.worker.import_error is not None and file.exists():
         messages.append(plugin.worker.describe_import_error())
     verdicts = list(plugin.outcomes.values())

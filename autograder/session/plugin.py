@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, settings
 from autograder import testing
 from autograder.course import forbidden, secrets
 from autograder.course.assignment import Assignment, load_reference
-from autograder.course.tests import declare, is_gpu_only, register_markers
+from autograder.course.tests import collect_error, declare, is_gpu_only, register_markers
 from autograder.errors import CourseError, SandboxError
 from autograder.sandbox.isolation import Isolation
 from autograder.sandbox.process import Worker
@@ -82,6 +82,13 @@ class GradingPlugin:
     def variant(self):
         return secrets.variant(self.assignment, self.settings.secret, self.student_id)
 
+    @pytest.fixture(scope="session")
+    def answer_digest(self):
+        """``answer_digest(value)``: a keyed digest of a per-student answer (see
+        :func:`autograder.course.secrets.answer_digest`), to compare without showing it."""
+        return lambda value: secrets.answer_digest(self.settings.secret, self.assignment.id,
+                                                   self.student_id, value)
+
     @pytest.fixture(scope="session", name="student_id")
     def student_id_fixture(self):
         return self.student_id
@@ -100,6 +107,10 @@ class GradingPlugin:
             phases=[Phase.generate, Phase.shrink] if self.settings.generated_only
             else [Phase.explicit, Phase.generate, Phase.shrink])
         settings.load_profile(PROFILE)
+
+    def pytest_collectreport(self, report):
+        if report.failed:  # a test file that does not import: no grade can be given
+            self.author_errors.append(collect_error(report))
 
     def pytest_collection_modifyitems(self, session, config, items):
         keep = []
@@ -163,7 +174,7 @@ def _cap_examples(item, cap: int) -> None:
 
 
 _NOTE_NOISE = re.compile(r"reproduce_failure|@seed|--hypothesis-seed|HYPOTHESIS_", re.I)
-_FIXTURE_LINE = re.compile(r"^\s+(sub|ref|variant|student_id|device)=.*$\n?", re.M)
+_FIXTURE_LINE = re.compile(r"^\s+(sub|ref|variant|student_id|device|answer_digest)=.*$\n?", re.M)
 
 
 def _feedback(excinfo, setup: bool = False) -> str:

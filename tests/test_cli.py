@@ -1,0 +1,167 @@
+"""The command line as a user meets it: every user mistake is one line and a non-zero exit code
+(never a traceback), points come from pytest's own collection, and `ulp new` starts an
+assignment that validates at once."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.course.assignment import load
+from autograder.course.tests import collect
+from helpers import ROOT, TOY
+
+ULP = shutil.which("ulp", path=str(Path(sys.executable).parent))
+
+
+def ulp(*args, env_extra: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ULP_")}
+    env.update(env_extra or {})
+    cmd = [ULP] if ULP else [sys.executable, "-m", "autograder.cli"]
+    return subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=600)
+
+
+def one_line_error(proc: subprocess.CompletedProcess, code: int, *words: str) -> str:
+    """The run failed with ``code`` and said so in one line, naming ``words``, no traceback."""
+    err = proc.stderr.strip()
+    assert proc.returncode == code, (proc.returncode, proc.stdout[-2000:], err[-2000:])
+    assert "Traceback" not in err + proc.stdout, err
+    assert len(err.splitlines()) == 1, err
+    for word in words:
+        assert word in err, (word, err)
+    return err
+
+
+def toy_course(tmp_path: Path) -> Path:
+    course = tmp_path / "course"
+    shutil.copytree(TOY, course, ignore=shutil.ignore_patterns("__pycache__"))
+    return course
+
+
+def test_grading_an_unknown_assignment(tmp_path):
+    (tmp_path / "class").mkdir()
+    proc = ulp("grade", "nosuch", tmp_path / "class", "--out", tmp_path / "out")
+    one_line_error(proc, 3, "no assignment 'nosuch'", "ulp list")
+
+
+def test_the_statement_of_an_unknown_assignment():
+    one_line_error(ulp("statement", "nosuch"), 3, "no assignment 'nosuch'", "known: ")
+
+
+def test_out_pointing_at_a_file(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "out.txt").write_text("not a folder")
+    proc = ulp("grade", "kahan_sum", tmp_path / "class", "--out", tmp_path / "out.txt")
+    one_line_error(proc, 2, "--out", "out.txt", "is a file", "give a folder")
+
+
+def test_missing_submissions_folder(tmp_path):
+    proc = ulp("grade", "kahan_sum", tmp_path / "nowhere", "--out", tmp_path / "out")
+    one_line_error(proc, 2, "nowhere", "does not exist")
+
+
+TOY_TOML = """title = "Toy"
+functions = ["add", "half"]
+attributes = ["NAME"]
+[limits]
+call_timeout_s = 3
+"""
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("functions =", "fuctions =", ["assignment.toml", "unknown key 'fuctions'", "functions"]),
+    ('functions = ["add", "half"]', 'functions = "add"', ["assignment.toml", "functions = 'add'",
+                                                          "a list of strings"]),
+    ('title = "Toy"', "title = 1", ["assignment.toml", "title = 1", "a string"]),
+    ("call_timeout_s = 3", "call_timeout = 3", ["unknown key [limits] 'call_timeout'",
+                                                "call_timeout_s"]),
+    ("call_timeout_s = 3", 'memory_mb = "lots"', ["[limits] memory_mb", "a whole number"]),
+])
+def test_a_wrong_assignment_toml_under_ulp_grade(tmp_path, old, new, words):
+    course = toy_course(tmp_path)
+    (course / "assignments" / "toy" / "assignment.toml").write_text(TOY_TOML.replace(old, new))
+    proc = ulp("grade", "toy", course / "submissions", "--out", tmp_path / "out",
+               env_extra={"ULP_COURSE_DIR": str(course)})
+    one_line_error(proc, 3, *words)
+
+
+def test_an_assignment_without_functions(tmp_path):
+    course = toy_course(tmp_path)
+    path = course / "assignments" / "toy" / "assignment.toml"
+    path.write_text("\n".join(line for line in path.read_text().splitlines()
+                              if not line.startswith(("functions", "attributes"))) + "\n")
+    proc = ulp("list", env_extra={"ULP_COURSE_DIR": str(course)})
+    one_line_error(proc, 3, "assignment.toml", "no functions")
+
+
+def test_check_without_a_package_the_tests_need(tmp_path):
+    """A student whose Python lacks mpmath (stable_softmax's oracle uses it) is told what to
+    install."""
+    fake = tmp_path / "site"
+    fake.mkdir()
+    (fake / "mpmath.py").write_text("raise ModuleNotFoundError(\"No module named 'mpmath'\", name='mpmath')\n")
+    stub = ROOT / "student_template" / "stable_softmax.py"
+    proc = ulp("check", "stable_softmax", stub, env_extra={"PYTHONPATH": str(fake)})
+    one_line_error(proc, 3, "needs the Python package 'mpmath'", "pip install mpmath")
+
+
+def test_check_a_file_that_does_not_exist(tmp_path):
+    proc = ulp("check", "kahan_sum", tmp_path / "mine.py")
+    one_line_error(proc, 2, "mine.py does not exist", "kahan_sum.py")
+
+
+def test_report_without_a_gradebook(tmp_path):
+    one_line_error(ulp("report", tmp_path / "out"), 5, "no gradebook", "grade first")
+
+
+def test_points_come_from_pytest_collection(tmp_path, monkeypatch):
+    """A constant in @points and a parametrized test count the same for `ulp list`, the
+    statement and the grade: each case of a parametrize is worth the test's points."""
+    course = toy_course(tmp_path)
+    (course / "assignments" / "toy" / "tests" / "public" / "test_cases.py").write_text(
+        "import pytest\n"
+        "from autograder.testing import points\n\n"
+        "PTS = 2\n\n\n"
+        "@points(PTS)\n"
+        "@pytest.mark.parametrize('a', [0, 1, -5])\n"
+        "def test_add_zero(sub, a):\n"
+        "    assert sub.add(a, 0) == a\n")
+    a = load(course, "toy")
+    tests = collect(a)
+    cases = [t for t in tests if t.name.startswith("test_add_zero[")]
+    assert [t.points for t in cases] == [2.0, 2.0, 2.0]
+    total = sum(t.points for t in tests)
+    env = {"ULP_COURSE_DIR": str(course)}
+    listing = ulp("list", env_extra=env)
+    assert listing.returncode == 0 and re.search(rf"toy .*\b{total:g}\b", listing.stdout), listing.stdout
+    statement = ulp("statement", "toy", env_extra=env)
+    assert f"{total:g}" in statement.stdout and "test_add_zero[-5]" in statement.stdout
+    graded = ulp("run-autograder", "toy", "--submission", course / "submissions" / "good",
+                 "--results", tmp_path / "r" / "results.json", env_extra=env)
+    assert graded.returncode == 0, graded.stderr
+    assert f"toy: {total:g} / {total:g}" in graded.stdout
+
+
+def test_ulp_new_scaffolds_an_assignment_that_validates(tmp_path):
+    course = toy_course(tmp_path)
+    env = {"ULP_COURSE_DIR": str(course)}
+    made = ulp("new", "my_first", env_extra=env)
+    assert made.returncode == 0, made.stderr
+    for path in ("assignments/my_first/assignment.toml", "assignments/my_first/statement.md.j2",
+                 "assignments/my_first/selftest/expected.toml", "reference/my_first.py",
+                 "student_template/my_first.py"):
+        assert (course / path).is_file(), path
+    checked = ulp("validate", "my_first", env_extra=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "ok" in checked.stdout
+    again = ulp("new", "my_first", env_extra=env)
+    one_line_error(again, 2, "already exist")
+    one_line_error(ulp("new", "My-First", env_extra=env), 2, "cannot be an assignment id")
