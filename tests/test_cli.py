@@ -40,7 +40,7 @@ def one_line_error(proc: subprocess.CompletedProcess, code: int, *words: str) ->
     return err
 
 
-def toy_course(tmp_path: Path) -> Path:
+def copy_of_toy(tmp_path: Path) -> Path:
     course = tmp_path / "course"
     shutil.copytree(TOY, course, ignore=shutil.ignore_patterns("__pycache__"))
     return course
@@ -86,7 +86,7 @@ call_timeout_s = 3
     ("call_timeout_s = 3", 'memory_mb = "lots"', ["[limits] memory_mb", "a whole number"]),
 ])
 def test_a_wrong_assignment_toml_under_ulp_grade(tmp_path, old, new, words):
-    course = toy_course(tmp_path)
+    course = copy_of_toy(tmp_path)
     (course / "assignments" / "toy" / "assignment.toml").write_text(TOY_TOML.replace(old, new))
     proc = ulp("grade", "toy", course / "submissions", "--out", tmp_path / "out",
                env_extra={"ULP_COURSE_DIR": str(course)})
@@ -94,7 +94,7 @@ def test_a_wrong_assignment_toml_under_ulp_grade(tmp_path, old, new, words):
 
 
 def test_an_assignment_without_functions(tmp_path):
-    course = toy_course(tmp_path)
+    course = copy_of_toy(tmp_path)
     path = course / "assignments" / "toy" / "assignment.toml"
     path.write_text("\n".join(line for line in path.read_text().splitlines()
                               if not line.startswith(("functions", "attributes"))) + "\n")
@@ -125,7 +125,7 @@ def test_report_without_a_gradebook(tmp_path):
 def test_points_come_from_pytest_collection(tmp_path, monkeypatch):
     """A constant in @points and a parametrized test count the same for `ulp list`, the
     statement and the grade: each case of a parametrize is worth the test's points."""
-    course = toy_course(tmp_path)
+    course = copy_of_toy(tmp_path)
     (course / "assignments" / "toy" / "tests" / "public" / "test_cases.py").write_text(
         "import pytest\n"
         "from autograder.testing import points\n\n"
@@ -151,7 +151,7 @@ def test_points_come_from_pytest_collection(tmp_path, monkeypatch):
 
 
 def test_ulp_new_scaffolds_an_assignment_that_validates(tmp_path):
-    course = toy_course(tmp_path)
+    course = copy_of_toy(tmp_path)
     env = {"ULP_COURSE_DIR": str(course)}
     made = ulp("new", "my_first", env_extra=env)
     assert made.returncode == 0, made.stderr

@@ -31,7 +31,8 @@ ULP = shutil.which("ulp", path=str(Path(sys.executable).parent))
 
 
 @pytest.fixture(scope="module")
-def toy_env():
+def toy_released():
+    """The toy course with this module's course secret (the statements it draws are checked)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("ULP_COURSE_DIR", str(TOY))
     mp.setenv("ULP_COURSE_SECRET", SECRET)
@@ -40,7 +41,7 @@ def toy_env():
 
 
 @pytest.fixture(scope="module")
-def released(toy_env, tmp_path_factory):
+def released(toy_released, tmp_path_factory):
     """`ulp release --all --out OUT --roster roster.csv`, as an instructor types it."""
     roster = tmp_path_factory.mktemp("roster") / "roster.csv"
     rows = ["name,student_id,email"] + [f"S{i},{sid},s{i}@uni.edu" for i, sid in enumerate(ROSTER)]
@@ -101,8 +102,8 @@ def student_facing(rel: Path) -> dict[str, bytes]:
     return blobs
 
 
-def test_student_bundle_holds_statement_stub_public_tests_and_readme(released, toy_env):
-    a = toy_env
+def test_student_bundle_holds_statement_stub_public_tests_and_readme(released, toy_released):
+    a = toy_released
     got = members(released / "toy-student.zip")
     assert set(got) == {"toy/README.md", "toy/statement.md", "toy/toy.py",
                         "toy/assignments/toy/assignment.toml", "toy/assignments/toy/variants.py",
@@ -115,8 +116,8 @@ def test_student_bundle_holds_statement_stub_public_tests_and_readme(released, t
     assert "ulp check toy toy.py" in readme and "pip install ulp" in readme
 
 
-def test_nothing_handed_to_students_holds_the_reference_hidden_tests_or_secret(released, toy_env):
-    patterns = forbidden_patterns(toy_env)
+def test_nothing_handed_to_students_holds_the_reference_hidden_tests_or_secret(released, toy_released):
+    patterns = forbidden_patterns(toy_released)
     assert len(patterns) >= 10, "the scan would prove nothing"
     blobs = student_facing(released)
     assert len(blobs) == 1 + 6 + 1 + len(ROSTER)
@@ -129,8 +130,8 @@ def test_nothing_handed_to_students_holds_the_reference_hidden_tests_or_secret(r
                                                "course/assignments/toy/tests/hidden/test_hidden_toy.py"}
 
 
-def test_release_refuses_a_bundle_that_would_leak(toy_env):
-    a = toy_env
+def test_release_refuses_a_bundle_that_would_leak(toy_released):
+    a = toy_released
     bundle = releases.student_files(a, "statement")
     assert releases.leaks(bundle, a, KEY) == []
     bundle["toy/helper.py"] = b"# copied by mistake\n" + a.reference.read_bytes()
@@ -142,7 +143,7 @@ def test_release_refuses_a_bundle_that_would_leak(toy_env):
     assert any("statement.md contains the course secret" in p for p in problems)
 
 
-def test_a_public_test_that_needs_the_reference_is_refused(toy_env, tmp_path):
+def test_a_public_test_that_needs_the_reference_is_refused(toy_released, tmp_path):
 
     course = tmp_path / "course"
     shutil.copytree(TOY, course, ignore=shutil.ignore_patterns("submissions", "__pycache__"))
@@ -169,8 +170,8 @@ def test_ulp_check_runs_from_the_unpacked_bundle_alone(released, tmp_path):
 
 # --------------------------------------------------------------------------- per-student statements
 
-def test_each_students_statement_names_the_graders_value(released, toy_env):
-    a = toy_env
+def test_each_students_statement_names_the_graders_value(released, toy_released):
+    a = toy_released
     written = sorted(p.name for p in (released / "statements").iterdir())
     assert written == sorted(f"{sid}.md" for sid in ROSTER), "one statement per roster student"
     values = set()
@@ -195,7 +196,7 @@ def test_a_roster_without_student_ids_is_refused_with_a_clear_message(tmp_path):
 
 # --------------------------------------------------------------------------- Gradescope
 
-def test_gradescope_zip_layout(released, toy_env, tmp_path):
+def test_gradescope_zip_layout(released, toy_released, tmp_path):
     z = zipfile.ZipFile(released / "toy-gradescope.zip")
     names = set(z.namelist())
     modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in z.infolist()}
@@ -220,7 +221,7 @@ def test_gradescope_zip_layout(released, toy_env, tmp_path):
         (tmp_path / script).write_bytes(z.read(script))
         subprocess.run(["bash", "-n", str(tmp_path / script)], check=True)
     # The same release again gives the same bytes.
-    again = releases.release(toy_env, tmp_path / "again", ROSTER, secret=KEY)
+    again = releases.release(toy_released, tmp_path / "again", ROSTER, secret=KEY)
     assert again.gradescope_zip.read_bytes() == (released / "toy-gradescope.zip").read_bytes()
     assert again.student_zip.read_bytes() == (released / "toy-student.zip").read_bytes()
 
@@ -256,7 +257,7 @@ def run_like_gradescope(root: Path) -> dict:
     return res
 
 
-def test_run_autograder_grades_a_submission_as_gradescope_would(released, toy_env, tmp_path):
+def test_run_autograder_grades_a_submission_as_gradescope_would(released, toy_released, tmp_path):
     good = (TOY / "submissions" / "good" / "toy.py").read_text()
     root = fake_gradescope(tmp_path, released / "toy-gradescope.zip", good)
     res = run_like_gradescope(root)
