@@ -8,10 +8,10 @@ imports the assignment's test modules, builds its plugin, hypothesis settings an
 afresh, exactly as a fresh process would.
 
 The zygote and its children are the trusted grader. Student code still runs only in the
-sandboxed worker each child starts (autograder.proxy). The properties of the one-process-per-
-submission path are kept: a child that crashes or runs past the submission timeout is killed
-(by the zygote, which reaps it, so no pid is ever reused under us) and costs that one grade; a
-zygote that dies fails the grades in flight and is started again for the rest.
+sandboxed worker each child starts (autograder.sandbox.process). The properties of the
+one-process-per-submission path are kept: a child that crashes or runs past the submission
+timeout is killed (by the zygote, which reaps it, so no pid is ever reused under us) and costs
+that one grade; a zygote that dies fails the grades in flight and is started again for the rest.
 
 Parent and zygote speak JSON lines over the zygote's stdin and stdout; both sides are the grader.
 """
@@ -47,7 +47,7 @@ def available() -> bool:
 
 
 class GraderPool:
-    """The parent's handle on one zygote; ``grade`` is safe to call from many threads at once.
+    """The parent's handle on one zygote; ``run`` is safe to call from many threads at once.
 
     Each request carries its own grading settings (course folder, secret, examples cap), so
     one zygote serves any run."""

@@ -74,7 +74,8 @@ def _request(sid: str, out: Path, aid: str = "toy") -> dict:
     return dict(req, assignment=aid)
 
 
-def test_pool_a_dead_or_slow_grader_costs_one_grade_not_the_batch(toy_env, tmp_path):
+def test_pool_a_dead_or_slow_grader_costs_one_grade_not_the_batch(tmp_path, monkeypatch):
+    monkeypatch.setenv("ULP_COURSE_DIR", str(TOY))
     with pool.GraderPool() as grader:
         assert grader.run(_request("s1", tmp_path / "a"), timeout=120) == (Outcome.OK, "")
         assert json.loads((tmp_path / "a" / "results.json").read_text())["score"] == 6
@@ -108,7 +109,8 @@ def _wait_for(condition, timeout: float = 60):
     raise AssertionError("timed out waiting")
 
 
-def test_grade_class_grades_a_class_through_the_fork_server(toy_env, tmp_path):
+def test_grade_class_grades_a_class_through_the_fork_server(tmp_path, monkeypatch):
+    monkeypatch.setenv("ULP_COURSE_DIR", str(TOY))
     klass = tmp_path / "class"
     for sid in ("a", "b"):
         shutil.copytree(TOY / "submissions" / "good", klass / sid)
