@@ -95,9 +95,10 @@ class GraderPool:
                        f"(exit {proc.returncode}) while this submission was being graded"}
             slot[0].set()
 
-    def run(self, req: dict, timeout: float) -> tuple[Outcome, str]:
+    def run(self, req: dict | None, timeout: float) -> tuple[Outcome, str]:
         """Grade ``req`` (:func:`autograder.batch.child.request`) in a forked child that writes
-        its output folder; the outcome, and what went wrong where it did not go well."""
+        its output folder; the outcome, and what went wrong where it did not go well. ``None``
+        forks a child that grades nothing (bench/grade_class.py measures its start cost)."""
         event = threading.Event()
         with self._lock:
             proc = self._ensure_zygote()
