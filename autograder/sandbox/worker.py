@@ -183,10 +183,11 @@ def install_audit_hook(events_fd: int, module_path: str) -> None:
     operation however it was reached, and runs before the operation: the sandbox makes the
     attempt fail, the hook makes it visible. It holds no mutable state and every function it
     uses is bound as a default argument, so patching ``os``, ``builtins`` or this module changes
-    nothing; changing the hook's own code or defaults is refused (and reported). Spawning, files
-    and signals count only when the nearest caller outside the Python installation is the
-    student's (a library that compiles with a subprocess is not the student); the network counts
-    always. A write or delete counts outside the submission's folder, except in /tmp or /dev
+    nothing; changing the hook's own code or defaults is refused (and reported). Files and
+    signals count only when the nearest caller outside the Python installation is the student's;
+    a process spawn only when the nearest caller outside the standard library is (matplotlib
+    building its font cache at import, or a library that compiles with a subprocess, is not the
+    student, even when the student's import started it); the network counts always. A write or delete counts outside the submission's folder, except in /tmp or /dev
     where the worker may write (in bubblewrap it may not: /tmp is root's there). The grader accepts only known flag names from this pipe, and notices if it closes.
     """
     os.set_blocking(events_fd, False)  # a full pipe drops a line rather than hang the student
@@ -195,12 +196,15 @@ def install_audit_hook(events_fd: int, module_path: str) -> None:
                             if (p := sysconfig.get_paths().get(key))}
                            | {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                               posixpath.dirname(posixpath.abspath(__file__))})) + ("<frozen",)
+    stdlib = tuple(sorted({p for key in ("stdlib", "platstdlib")
+                           if (p := sysconfig.get_paths().get(key))}
+                          | {posixpath.dirname(posixpath.abspath(__file__))})) + ("<frozen",)
     own = (home + "/", "/proc/self/")
     scratch = ("/tmp/", "/var/tmp/", "/dev/")  # fine where the worker may write (not in bwrap)
 
     def hook(event, args, _watched=WATCHED, _net=NETWORK_EVENTS, _spawn=SPAWN_EVENTS,
              _fd=events_fd, _write=os.write, _frame=sys._getframe,
-             _library=library, _own=own, _scratch=scratch, _home=home, _wflags=WRITE_FLAGS,
+             _library=library, _stdlib=stdlib, _own=own, _scratch=scratch, _home=home, _wflags=WRITE_FLAGS,
              _access=os.access, _W=os.W_OK, _dirname=posixpath.dirname,
              _fspath=os.fspath, _getcwd=os.getcwd, _normpath=posixpath.normpath,
              _getpid=os.getpid, _getppid=os.getppid, _getpgid=os.getpgid,
@@ -218,12 +222,15 @@ def install_audit_hook(events_fd: int, module_path: str) -> None:
             elif event in _net:
                 flag = b"network attempt\n"
             else:
-                f = _frame(1)  # the nearest caller outside the installation: the student's?
-                while f is not None and f.f_code.co_filename.startswith(_library):
+                f = _frame(1)  # the nearest caller outside the stdlib (spawns) or the
+                spawn = event in _spawn  # installation (the rest): is it the student's?
+                while f is not None and (
+                        f.f_code.co_filename.startswith(_stdlib if spawn else _library)
+                        and not (spawn and "-packages/" in f.f_code.co_filename)):
                     f = f.f_back
-                if f is None:
+                if f is None or f.f_code.co_filename.startswith(_library):
                     return
-                if event in _spawn:
+                if spawn:
                     flag = b"process spawn\n"
                 elif event == "os.kill":
                     pid = args[0]

@@ -85,6 +85,7 @@ EXPECTED = {
     "gradebook": ([], {"tampering"}),
     "report_injection": ([ADD], set()),
     "forbidden_evasion": ([ADD, HALF, ODD, NAME], {"forbidden call"}),  # __builtins__ taints all
+    "plots_with_matplotlib": ([], set()),  # a library's own process is not the student's
 }
 KNOWN_WEAKNESSES: dict[str, str] = {}  # attack -> why it still works (strict xfail)
 
