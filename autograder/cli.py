@@ -25,10 +25,11 @@ from autograder.course import scaffold
 from autograder.course import statement as statements
 from autograder.course.assignment import Assignment, list_ids, load
 from autograder.course.tests import collect
-from autograder.errors import SubmissionError, UlpError, UsageError
-from autograder.model import Submission, module_file
+from autograder.errors import SandboxError, SubmissionError, UlpError, UsageError
+from autograder.model import Grade, Submission, module_file
 from autograder.output import class_report, exports, gradebook
 from autograder.output.report import render_markdown, write_student_files
+from autograder.sandbox import isolation
 from autograder.session.grade import grade_submission
 from autograder.settings import MAX_EXAMPLES_ENV, GradingSettings
 
@@ -54,6 +55,19 @@ class _Group(click.Group):
 
 def _settings(**overrides) -> GradingSettings:
     return GradingSettings.from_env(**overrides)
+
+
+def _require_isolation(settings: GradingSettings) -> None:
+    """Fail closed before grading untrusted code: one line saying what is missing and how to get
+    it (every grader process checks again)."""
+    problem = isolation.refusal(isolation.choose(settings.isolation), settings.allow_weak_isolation)
+    if problem:
+        raise SandboxError(problem)
+
+
+WEAK_HELP = ("Grade even where bubblewrap does not work, at the strongest weaker level that still "
+             "runs student code under a uid of its own; every result and the class report say "
+             "so. Never as the grader's own user.")
 
 
 def _assignments(settings: GradingSettings, assignment_id: str | None, all_: bool) -> list[Assignment]:
@@ -89,8 +103,9 @@ def list_cmd():
 @click.option("--all", "all_", is_flag=True, help="Validate every assignment.")
 def validate(assignment_id, all_):
     """Check an assignment: the reference scores full marks and the stub scores zero."""
-    # Fixed files cannot hold every student's hand-worked answer: grade with the defaults.
-    settings = _settings().replace(secret=None)
+    # Fixed files cannot hold every student's hand-worked answer: grade with the defaults. The
+    # reference and the stub are the course's own code: any isolation level will do.
+    settings = _settings().replace(secret=None, untrusted=False)
     failed = False
     table = Table("assignment", "reference", "stub", "verdict")
     for a in _assignments(settings, assignment_id, all_):
@@ -129,7 +144,7 @@ def validate(assignment_id, all_):
               help="Whose seed and per-student values to use.")
 def check(assignment_id, file, student_id):
     """Run the public tests on your FILE (default ./ID.py) and print the report."""
-    settings = _settings()
+    settings = _settings().replace(untrusted=False)  # your own code, on your own machine
     a = load(settings.course_dir, assignment_id)
     file = file or Path(f"{assignment_id}.py")
     if not file.is_file():
@@ -170,13 +185,18 @@ def new(assignment_id, title):
               help="Where to write results.json (Gradescope: /autograder/results/results.json).")
 @click.option("--student-id", help="The student id for the seed; default: from "
               "submission_metadata.json beside the submission, else 'student'.")
-def run_autograder(assignment_id, submission, results, student_id):
+@click.option("--allow-weak-isolation", is_flag=True, help=WEAK_HELP)
+def run_autograder(assignment_id, submission, results, student_id, allow_weak_isolation):
     """Grade one submission the way Gradescope calls an autograder."""
-    settings = _settings()
+    settings = _settings(allow_weak_isolation=allow_weak_isolation or None)
     a = load(settings.course_dir, assignment_id)
     sid = student_id or intake.gradescope_user_id(submission) or "student"
-    grade = grade_submission(a, Submission(sid, submission, module_file(submission, a.id)),
-                             settings)
+    try:
+        grade = grade_submission(a, Submission(sid, submission, module_file(submission, a.id)),
+                                 settings)
+    except SandboxError as e:  # the student still gets a results.json: "could not grade"
+        write_student_files(Grade.failure(a.id, sid, e.message, 0.0), results.parent)
+        raise
     write_student_files(grade, results.parent)
     if results.name != "results.json":
         (results.parent / "results.json").replace(results)
@@ -214,8 +234,9 @@ DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/cour
               help="Run at most N hypothesis examples per test instead of each assignment's "
               "max_examples (e.g. a more thorough final regrade); grades made with another "
               "count are graded again.")
+@click.option("--allow-weak-isolation", is_flag=True, help=WEAK_HELP)
 def grade(assignment_id, submissions, all_, out, workers, backend, address, regrade, only, db,
-          max_examples):
+          max_examples, allow_weak_isolation):
     """Grade a class and record it in the gradebook.
 
     SUBMISSIONS is a folder with one sub-folder per student (named by the student id), or the
@@ -237,8 +258,11 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
     if all_ and intake.is_gradescope_export(submissions):
         raise UsageError(f"{submissions} is a Gradescope export, which holds one assignment: "
                          "give that assignment's id instead of --all")
-    settings = _settings(max_examples=max_examples)
+    settings = _settings(max_examples=max_examples,
+                         allow_weak_isolation=allow_weak_isolation or None)
     todo = _assignments(settings, assignment_id, all_)
+    if backend == "local":  # a Ray node checks its own isolation when it grades
+        _require_isolation(settings)
     engine = runner.backend_for(backend, workers=workers, address=address)
     with gradebook.open_gradebook(out, db) as book:
         for a in todo:
@@ -272,7 +296,7 @@ def _grade_one(a: Assignment, submissions: Path, target: Path, book, settings, e
             bar.update(task, advance=1, description=f"{submission.student_id}: {g.score:g}")
 
         runner.grade_class(a, subs, target, settings, backend=engine, regrade=regrade,
-                           only=only, progress=advance)
+                           only=only, progress=advance, trusted=book.agrees)
     current = {c.student_id: c for c in book.current(a.id)}
     late = any(c.days_late for c in current.values())
     table = Table("student", "score", "failed tests", "flags", *(["late", "final"] if late else []),

@@ -76,6 +76,8 @@ class GradingSettings:
     secret: bytes | None = None  # the course secret: seeds and per-student values (HMAC)
     max_examples: int | None = None  # caps every test's examples for this run, over [limits]
     isolation: str | None = None  # a weaker isolation level than the best available (tests)
+    untrusted: bool = True  # students' code for a grade: only strong isolation (fail closed)
+    allow_weak_isolation: bool = False  # untrusted code at a weaker level with a uid of its own
     generated_only: bool = False
     fork_server: bool = True  # grade batches in children of a pre-loaded grader
     cache_dir: Path | None = None  # where export zips are unpacked (default: the temp folder)

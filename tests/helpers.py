@@ -37,9 +37,10 @@ def assignment(aid: str, root: Path | None = None) -> Assignment:
 
 def grade_one(aid: str, student_id: str, path: Path, out_dir: Path, *, isolation: str | None = None,
               timeout: float | None = None, public_only: bool = False,
-              course_secret: bool = True) -> dict:
-    """One submission graded in a fresh grader process, its files written to ``out_dir``."""
-    s = settings(isolation=isolation)
+              course_secret: bool = True, untrusted: bool = True) -> dict:
+    """One submission graded in a fresh grader process, its files written to ``out_dir``.
+    ``untrusted=False`` grades as ``ulp check`` does, at whatever isolation the machine has."""
+    s = settings(isolation=isolation).replace(untrusted=untrusted)
     if not course_secret:
         s = s.replace(secret=None)
     a = load(s.course_dir, aid)

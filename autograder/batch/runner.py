@@ -2,8 +2,9 @@
 
 The runner is the only module that knows which backends exist (:data:`BACKENDS`): each grades
 jobs and reports a :class:`~autograder.model.Run` per job. A stored grade is kept (a resume)
-when it is valid, for this very submission and these very tests; otherwise the submission is
-graded again. Every grading writes ``OUT/<student>/results.json`` and its reports, and the
+when it is valid, for this very submission and these very tests, and the caller vouches for it
+(``ulp grade`` asks the gradebook whether it agrees: a results.json changed since it was
+recorded is graded again, not trusted); otherwise the submission is graded again. Every grading writes ``OUT/<student>/results.json`` and its reports, and the
 class's ``OUT/grades.csv`` is written from all of them at the end.
 """
 
@@ -50,11 +51,12 @@ def is_current(stored: Grade | None, submission: Submission, tests_hash: str) ->
 
 def grade_class(a: Assignment, submissions: list[Submission], out: Path,
                 settings: GradingSettings, *, backend=None, regrade: bool = False,
-                only: set[str] | None = None, progress=None) -> list[Grade]:
+                only: set[str] | None = None, progress=None, trusted=None) -> list[Grade]:
     """Grade ``submissions`` into ``out`` and return their grades, in their order.
 
     ``only``: grade just these students (the others' stored grades still go into grades.csv).
-    ``progress(submission, grade)`` is called for each grade, stored or new."""
+    ``progress(submission, grade)`` is called for each grade, stored or new. ``trusted(grade)``
+    says whether a stored grade may be kept (default: any current one)."""
     backend = backend or LocalBackend()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -68,7 +70,8 @@ def grade_class(a: Assignment, submissions: list[Submission], out: Path,
             if stored is not None:
                 grades[s.student_id] = stored
             continue
-        if not regrade and is_current(stored, s, tests_hash):
+        if not regrade and is_current(stored, s, tests_hash) \
+                and (trusted is None or trusted(stored)):
             grades[s.student_id] = stored
             if progress:
                 progress(s, stored)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 from autograder.course.assignment import Assignment
 from autograder.errors import CourseError

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -62,7 +63,10 @@ def summarise(graded: list[Grade]) -> dict:
                  "score": g.score, "final": g.final_score, "max_score": g.max_score,
                  "late": g.late if g.late and g.late.is_late else None,
                  "failed": len(g.failed), "flags": list(g.flags)} for g in graded]
+    levels = Counter(str(g.isolation.get("level", "?")) for g in graded if not g.is_grader_failure)
     return {
+        "isolation": sorted(levels.items()),
+        "weak": sum(n for level, n in levels.items() if level != "bwrap"),
         "n": len(graded), "max_score": max_score, "finals": finals,
         "mean": statistics.fmean(finals) if finals else 0.0,
         "median": statistics.median(finals) if finals else 0.0,

@@ -291,6 +291,21 @@ class Gradebook:
 
     # ----------------------------------------------------------------------- reading
 
+    def agrees(self, grade: Grade) -> bool:
+        """Whether a results.json read back for a resume agrees with what was recorded here: the
+        gradebook holds no grading of this submission under these tests, or holds this very one.
+        A changed results.json (a different verdict than the one recorded) is graded again, not
+        trusted; one that was written but not yet recorded (a batch killed in between) is kept
+        and recorded now."""
+        with Session(self.engine) as session:
+            digests = set(session.scalars(
+                select(Grading.outcome_sha256).join(Attempt).where(
+                    Attempt.student_id == grade.student_id,
+                    Attempt.assignment_id == grade.assignment,
+                    Attempt.submission_sha256 == (grade.submission_sha256 or ""),
+                    Grading.tests_hash == (grade.tests_hash or ""))))
+        return not digests or outcome_digest(grade) in digests
+
     def assignments(self) -> list[str]:
         with Session(self.engine) as session:
             return sorted(session.scalars(select(Attempt.assignment_id).distinct()))

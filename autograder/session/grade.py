@@ -92,6 +92,10 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
         if str(folder) not in sys.path:                     # from hidden tests too
             sys.path.insert(0, str(folder))
     isolation = sandbox.choose(settings.isolation)
+    if settings.untrusted:  # fail closed: checked again in every grader process
+        problem = sandbox.refusal(isolation, settings.allow_weak_isolation)
+        if problem:
+            raise SandboxError(problem)
     device = grading_device(a)
     file = submission.file if submission.file is not None else module_file(submission.path, a.id)
     messages = []
@@ -136,7 +140,12 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
     if plugin.not_graded:
         summary.append(f"Not graded on this machine ({device}, no CUDA GPU): "
                        f"{', '.join(plugin.not_graded)}. Speed is graded only on a GPU.")
-    if isolation.warnings:
+    record = isolation.as_dict()
+    if isolation.level != "bwrap" and not settings.untrusted:  # a student's own check: a note
+        record["warnings"] = [f"ran at isolation level '{isolation.level}' (this machine has no "
+                              "working bubblewrap); the course's grader isolates fully"]
+        summary.append(f"Note: {record['warnings'][0]}.")
+    elif isolation.warnings:
         summary.append("Grader note: " + " ".join(isolation.warnings))
     flags = sorted(set(plugin.worker.events) & set(FLAGS))
     summary += describe_flags(flags)
@@ -147,7 +156,7 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
         execution_time=round(time.monotonic() - started, 3), flags=flags, seed=seed,
         tests_hash=a.tests_hash(settings),
         submission_sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
-        device=device, isolation=isolation.as_dict(), versions=versions(),
+        device=device, isolation=record, versions=versions(),
         not_graded=list(plugin.not_graded),
         # error-vs-bound pairs for the report's plots; visible tests only (no hidden input)
         observations={v.name: v.observations for v in verdicts if v.observations and not v.hidden},

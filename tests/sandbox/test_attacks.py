@@ -36,7 +36,7 @@ from autograder.output import results
 from autograder.sandbox import isolation as sandbox
 from autograder.session.grade import STUDENT_OUTPUT_KEEP
 from autograder.settings import Limits
-from helpers import ATTACKS, ROOT, TOY, discover, grade_folder, grade_one
+from helpers import ATTACKS, ROOT, TOY, discover, grade_folder, grade_one, needs
 
 REPO = ROOT
 
@@ -55,6 +55,7 @@ SECRET = "ulp-attack-secret-5d1e"  # fixed, so that hypothesis's examples are th
 # nothing when it scores exactly the points of the tests it answers honestly.
 EXPECTED = {
     "forge_results": ([ADD, HALF, ODD], {"tampering"}),
+    "forge_everywhere": ([ADD, HALF, ODD], {"process spawn"}),
     "exit_import_sys": (ALL, {"exited early"}),
     "exit_import_os": (ALL, {"exited early"}),
     "exit_midcall": ([ADD, ODD], {"exited early"}),
@@ -200,8 +201,13 @@ def tree_digest(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+@pytest.fixture(scope="module", params=["system bwrap", "bundled bwrap"])
+def batch(request, tmp_path_factory):
+    """The attack batch, graded twice: with the system's bubblewrap, and on a machine without
+    it (PATH hides it) where the wheel's bubblewrap must give the same verdicts. On this machine
+    Python lives under a 0700 home (/root), which the worker must still not run as root for."""
+    if request.param == "system bwrap" and not shutil.which("bwrap"):
+        needs("the attack suite with the system's bubblewrap", "bwrap is not on PATH")
     token = secrets.token_hex(5)
     root = tmp_path_factory.mktemp("attacks")
     course, klass, out, outside = root / "course", root / "class", root / "out", root / "outside"
@@ -237,6 +243,8 @@ def batch(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("ULP_COURSE_DIR", str(course))
     mp.setenv("ULP_COURSE_SECRET", SECRET)
+    if request.param == "bundled bwrap":  # graders started now find no bwrap (nor unshare)
+        mp.setenv("PATH", str(outside / "empty-bin"))
     started = time.monotonic()
     try:
         rows = grade_folder("toy", klass, out, workers=2)
@@ -250,7 +258,7 @@ def batch(tmp_path_factory):
     yield {"res": by_student, "out": out, "course": course, "course_before": course_before,
            "class": klass, "outside": outside, "token": token, "values": values,
            "listener_hits": list(listener.hits), "survivors": survivors, "elapsed": elapsed,
-           "planted": planted, "existed": existed}
+           "planted": planted, "existed": existed, "bwrap": request.param}
     for pid in marker_processes(values["MARK"]):  # only this run's marker: ours to end
         try:
             os.kill(pid, 9)
@@ -285,6 +293,9 @@ def test_the_batch_finished_with_every_grade_in_the_sandbox(batch):
         results.validate(r)
         assert "grader failure" not in flags(r), f"{sid}: {r['extra_data']['ulp'].get('grader_error')}"
         assert r["extra_data"]["ulp"]["isolation"]["level"] == "bwrap"
+        layers = " ".join(r["extra_data"]["ulp"]["isolation"]["layers"])
+        assert ("bundled" in layers) == (batch["bwrap"] == "bundled bwrap"), layers
+        assert "own uid" in layers or os.geteuid() != 0, "student code must not run as root"
         # an attack that cannot import what it uses tests nothing (a renamed engine module)
         assert "cannot import name" not in r["output"] and "No module named 'autograder" \
             not in r["output"], f"{sid} does not run: {r['output'][:500]}"
@@ -311,6 +322,7 @@ def test_no_forged_grade_or_report_anywhere(batch):
         if path.is_file():
             assert f"FORGED-{token}" not in path.read_text(errors="replace"), path
     assert batch["res"]["forge_results"]["score"] == 1
+    assert batch["res"]["forge_everywhere"]["score"] == 1
     assert not (batch["outside"] / "survivor-was-here").exists()
 
 
@@ -489,7 +501,9 @@ def grade_survivor(tmp_path, course_env, level: str) -> dict:
     folder.mkdir(parents=True)
     (folder / "toy.py").write_text(source)
     try:
-        res = grade_one("toy", "zz_survivor", folder, tmp_path / "out", isolation=level)
+        # the cleanup at a weaker level matters for `ulp check` (trusted), where it runs
+        res = grade_one("toy", "zz_survivor", folder, tmp_path / "out", isolation=level,
+                        untrusted=False)
         time.sleep(1.0)
         assert res["extra_data"]["ulp"]["isolation"]["level"] == level and res["score"] == 6
         assert marker_processes(mark) == []
