@@ -34,7 +34,7 @@ SUBMISSIONS = ROOT / "assignments" / "kahan_sum" / "selftest"
 CLASS = {"ada": "correct_float32_scalars", "bruno": "buggy_kahan_sign_flipped",
          "chen": "buggy_partial_not_implemented"}
 LATE = {"submitted_at": "2026-11-30T10:00:00+00:00", "days_late": 2, "penalty": 0.2,
-        "raw_score": 22.0, "final_score": 17.6}
+        "raw_score": 21.0, "final_score": 16.8}
 
 
 def grade_of(*verdicts: Verdict) -> Grade:
@@ -123,7 +123,7 @@ def graded(tmp_path_factory):
     out = base / "out"
     res = [results.from_json(r) for r in grade_folder("kahan_sum", subs, out, workers=2)]
     by_id = {g.student_id: g for g in res}
-    assert by_id["bruno"].score == LATE["raw_score"], "the Kahan bug no longer scores 22/30"
+    assert by_id["bruno"].score == LATE["raw_score"], "the Kahan bug no longer scores 21/30"
     # What the gradebook adds for a late submission.
     by_id["bruno"].late = Late(**LATE)
     by_id["ada"].late = Late(None, 0, 0.0, 30.0, 30.0)
@@ -147,7 +147,7 @@ def test_results_hold_small_observations_of_visible_tests(graded):
 
 def test_student_report_shows_failures_inputs_plots_and_lateness(graded):
     page = (graded["out"] / "bruno" / "report.html").read_text()  # rewritten with late numbers
-    assert "17.6 / 30" in page and "2 days late" in page and "22 / 30" in page and "penalty 20%" in page
+    assert "16.8 / 30" in page and "2 days late" in page and "21 / 30" in page and "penalty 20%" in page
     assert "Smallest failing input" in page and "x=array([1., 1.], dtype=float32)" in page
     assert page.count("data:image/svg+xml;base64,") == 3 and "<script" not in page
     assert "0 of 1 example" in page  # the caption of the failed error bound
@@ -156,15 +156,15 @@ def test_student_report_shows_failures_inputs_plots_and_lateness(graded):
     assert "30 / 30" in on_time and "Late:" not in on_time and "late penalty" not in on_time
     md = (graded["out"] / "bruno" / "report.md").read_text()
     assert "- FAIL **test_kahan_sum_error_bound**" in md and "within the allowed bound" in md
-    assert "final 17.6" in md
+    assert "final 16.8" in md
 
 
 def test_class_report_numbers(graded):
     s = class_report.summarise(graded["res"])
-    finals = [30.0, 17.6, 10.0]  # ada full marks, bruno late, chen without kahan/neumaier
+    finals = [30.0, 16.8, 10.0]  # ada full marks, bruno late, chen without kahan/neumaier
     assert graded["by_id"]["chen"].score == 10
     assert s["n"] == 3 and s["max_score"] == 30 and s["late"] == 1  # ada was on time
-    assert s["mean"] == pytest.approx(statistics.fmean(finals)) and s["median"] == 17.6
+    assert s["mean"] == pytest.approx(statistics.fmean(finals)) and s["median"] == 16.8
     assert s["common"]["name"] == "test_kahan_sum_exact" and s["common"]["failed"] == 2
     example = s["example"]["message"] + s["example"]["input"]
     assert "kahan_sum(x)" in example and not any(sid in example for sid in CLASS)
@@ -242,7 +242,7 @@ def test_student_report_in_chromium(graded, tmp_path):
     shot = tmp_path / "student-report.png"
     text = page_text(_render(graded["out"] / "bruno" / "report.html", shot, tmp_path / "profile"))
     assert_not_blank(shot)
-    for needed in ("17.6 / 30", "2 days late", "test_kahan_sum_error_bound", "Smallest failing input",
+    for needed in ("16.8 / 30", "2 days late", "test_kahan_sum_error_bound", "Smallest failing input",
                    "0 of 1 example", "x=array([1., 1.], dtype=float32)"):
         assert needed in text, needed
 
@@ -252,8 +252,8 @@ def test_class_report_in_chromium(graded, tmp_path):
     text = page_text(_render(graded["class_page"], shot, tmp_path / "profile"))
     assert_not_blank(shot)
     s = class_report.summarise(graded["res"])
-    for needed in ("3 students graded", f"mean {s['mean']:.2f}", "median 17.6", "highest 30 of 30",
-                   "test_kahan_sum_exact failed for 2 of 3 students", "bruno", "17.6"):
+    for needed in ("3 students graded", f"mean {s['mean']:.2f}", "median 16.8", "highest 30 of 30",
+                   "test_kahan_sum_exact failed for 2 of 3 students", "bruno", "16.8"):
         assert needed in text, needed
 
 

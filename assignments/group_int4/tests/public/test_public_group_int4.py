@@ -11,10 +11,10 @@ import torch
 from hypothesis import example, given, settings, strategies as st
 
 from autograder.testing import points
-from int4_strategies import (DTYPES, QuantCase, WeightCase, activations, check_codes,
-                             check_dequantized, check_linear, check_quantization,
-                             check_quantize_result, check_scale, check_tensor, check_zero,
-                             group_stats, np_pack, np_unpack, quant_cases, weight_cases)
+from int4_strategies import (DTYPES, QuantCase, WeightCase, activations, check_dequantized,
+                             check_linear, check_quantization, check_quantize_result,
+                             check_scale, check_tensor, check_zero, group_stats, np_pack,
+                             np_unpack, quant_cases, weight_cases)
 
 ALL_CODES = np.array([[b & 0xF, b >> 4] for b in range(256)], dtype=np.uint8).reshape(512)
 
@@ -115,7 +115,10 @@ def test_pack_int4_rejects_bad_codes(sub):
 
 @points(1)
 def test_quantize_int4_output_types(sub):
-    """quantize_int4 returns (packed uint8 [rows, cols/2], scale float32 [rows, cols/gs], zero uint8 or None); group_size defaults to 128."""
+    """quantize_int4 returns (packed uint8 [rows, cols/2], scale float32 [rows, cols/gs], zero uint8 or None), with right values; group_size defaults to 128."""
+    # The types, dtypes and shapes are checked first (their messages come first), then the
+    # values, with every check of the contract: a result of the right types with wrong values
+    # earns nothing.
     for dtype in DTYPES.values():
         w = torch.randn(4, 256, generator=torch.Generator().manual_seed(1)).to(dtype)
         for symmetric in (False, True):
@@ -123,8 +126,8 @@ def test_quantize_int4_output_types(sub):
                 got = sub.quantize_int4(w, symmetric=True)
             else:
                 got = sub.quantize_int4(w)
-            check_quantize_result(got, w, 128, symmetric)
-            check_quantize_result(sub.quantize_int4(w, 32, symmetric), w, 32, symmetric)
+            check_quantization(got, w, 128, symmetric)
+            check_quantization(sub.quantize_int4(w, 32, symmetric), w, 32, symmetric)
 
 
 ASYM_TIES = WeightCase(rows=2, n_groups=2, group_size=8, dtype="float32", kind="ties_asym",
@@ -155,12 +158,12 @@ def test_quantize_int4_asymmetric_scale_and_zero(sub, case):
 @example(case=HALF_ZERO)
 @example(case=ASYM_TIES)
 def test_quantize_int4_asymmetric_codes(sub, case):
-    """Asymmetric: every weight dequantizes, with your scale and zero, within scale/2 of its value (nearest code)."""
+    """Asymmetric: every weight dequantizes, with your scale and zero, within scale/2 of its value (nearest code); the scale and zero must be right too."""
+    # The codes are judged with the submission's own scale and zero point, so these must pass
+    # their own checks first: otherwise a consistent but wrong quantizer (a huge scale and every
+    # code equal to the zero point, or one scale per row) would earn the codes' points.
     got = sub.quantize_int4(case.w, case.group_size)
-    call = f"quantize_int4(w, group_size={case.group_size})"
-    packed, scale, zero = check_quantize_result(got, case.w, case.group_size, False)
-    g, lo, hi, _ = group_stats(case.w, case.group_size)
-    check_codes(call, g, lo, hi, packed, scale, zero, case.group_size)
+    check_quantization(got, case.w, case.group_size, symmetric=False)
 
 
 @points(3)
@@ -254,18 +257,25 @@ def test_dequantize_int4_symmetric(sub, case):
 
 @points(1)
 def test_int4_linear_dtype_and_shape(sub):
-    """int4_linear maps x [..., cols] to [..., rows] in x's dtype (float32, float16, bfloat16)."""
+    """int4_linear maps x [..., cols] to [..., rows] in x's dtype (float32, float16, bfloat16), with right values."""
+    # The dtype and shape are checked first (their messages come first), then the values with
+    # the accuracy test's tolerance: an answer of the right dtype and shape with wrong values
+    # earns nothing.
     case = QuantCase(rows=3, n_groups=2, group_size=128, symmetric=False, seed=1,
                      scale_log2=(-6, -2))
     packed, scale, zero = case.tensors()
+    W = case.exact().astype(np.float32).astype(np.float64)
     for dtype in DTYPES.values():
         for lead in [(), (1,), (5,), (2, 3)]:
             x = torch.randn(lead + (256,), generator=torch.Generator().manual_seed(2)).to(dtype)
             call = f"int4_linear(x: {str(dtype).removeprefix('torch.')} {list(x.shape)}, W [3, 256])"
             got = sub.int4_linear(x, packed, scale, zero, 128)
             check_tensor(call, got, dtype, lead + (3,))
+            check_linear(call, got, x, W)
+            call += " with the default group_size"
             got = sub.int4_linear(x, packed, scale, zero)
-            check_tensor(call + " with the default group_size", got, dtype, lead + (3,))
+            check_tensor(call, got, dtype, lead + (3,))
+            check_linear(call, got, x, W)
 
 
 @points(3)

@@ -1,6 +1,9 @@
 """Public tests of kahan_sum: exact float32 results, the return type, the textbook error bounds
 and the TypeError for bad inputs, for each of naive_sum, kahan_sum and neumaier_sum.
 
+The return-type tests check the value too (type first, then value, in the same test): a
+numpy.float32 holding a wrong sum earns nothing there.
+
 Each test calls exactly one of the three functions, so a bug in one loses only its own points.
 The oracle is the contract's loop, written with np.float32 scalars (kahan_strategies.py).
 """
@@ -23,8 +26,9 @@ NEUMAIER32 = _arr([1.0, 1.0, 2.0 ** -24, 2.0 ** 25])  # Neumaier 2**25 (float64 
 MANY_SMALL = _arr([1.0] + [1.5 * 2.0 ** -24] * 50 + [-1.0])
 
 
-def check_exact(sub, name, x):
-    got = as_real(name, getattr(sub, name)(x))
+def check_value(name, x, answer):
+    """The answer equals the contract's loop done in float32 (compared as values)."""
+    got = as_real(name, answer)
     want = float(ORACLES[name](x))
     if not same_value(got, want):
         raise AssertionError(
@@ -33,12 +37,19 @@ def check_exact(sub, name, x):
             f"arithmetic, in order (float64 or any other order rounds differently)")
 
 
+def check_exact(sub, name, x):
+    check_value(name, x, getattr(sub, name)(x))
+
+
 def check_type(sub, name, x):
+    """The answer is a numpy.float32 (checked first, with its own message) holding the right
+    value: the type earns nothing on its own, so a wrong sum of the right type fails here too."""
     got = getattr(sub, name)(x)
     if type(got) is not np.float32:
         raise AssertionError(
             f"{name}(x) for x = {show_array(x)} returned a {type(got).__name__} ({got!r}); "
             f"it must return a numpy.float32 (also for an empty or one-element array)")
+    check_value(name, x, got)
 
 
 def check_rejects(sub, name):
@@ -83,8 +94,10 @@ def test_naive_sum_exact(sub, x):
 @example(x=_arr([]))
 @example(x=_arr([2.5]))
 @example(x=CANCEL)
+@example(x=CANCEL2)
+@example(x=TIE)
 def test_naive_sum_returns_float32(sub, x):
-    """naive_sum returns a numpy.float32, for every length including 0 and 1."""
+    """naive_sum returns a numpy.float32 holding the exact result, for every length including 0 and 1."""
     check_type(sub, "naive_sum", x)
 
 
@@ -123,8 +136,10 @@ def test_kahan_sum_exact(sub, x):
 @example(x=_arr([]))
 @example(x=_arr([2.5]))
 @example(x=CANCEL)
+@example(x=CANCEL2)
+@example(x=TIE)
 def test_kahan_sum_returns_float32(sub, x):
-    """kahan_sum returns a numpy.float32, for every length including 0 and 1."""
+    """kahan_sum returns a numpy.float32 holding the exact result, for every length including 0 and 1."""
     check_type(sub, "kahan_sum", x)
 
 
@@ -164,8 +179,10 @@ def test_neumaier_sum_exact(sub, x):
 @example(x=_arr([]))
 @example(x=_arr([2.5]))
 @example(x=CANCEL)
+@example(x=CANCEL2)
+@example(x=TIE)
 def test_neumaier_sum_returns_float32(sub, x):
-    """neumaier_sum returns a numpy.float32, for every length including 0 and 1."""
+    """neumaier_sum returns a numpy.float32 holding the exact result, for every length including 0 and 1."""
     check_type(sub, "neumaier_sum", x)
 
 
