@@ -438,7 +438,7 @@ def test_max_seq_len_is_the_largest_that_fits(sub, problem):
 @example(problem=(C.LLAMA_3_8B, LLAMA_3_8B_ARCH), batch=1, dtype="bf16", weight=0, data=None)
 @example(problem=(ODD_MLA, ODD_MLA_ARCH), batch=1, dtype="int4", weight=10**9, data=None)
 def test_max_seq_len_no_room(sub, problem, batch, dtype, weight, data):
-    """max_seq_len is 0 when not even one token fits: budget below weight + cache(1), zero or negative."""
+    """max_seq_len is 0 when not even one token fits (budget below weight + cache(1), zero or negative), 1 when exactly one does."""
     config, arch = problem
     one_token = weight + arch_bytes(arch, 1, batch, dtype)
     if data is None:
@@ -450,6 +450,12 @@ def test_max_seq_len_no_room(sub, problem, batch, dtype, weight, data):
         got = sub.max_seq_len(config, memory, batch, dtype, weight)
         assert_int(call, got)
         assert got == 0, f"{call} = {got!r}, expected 0: one token needs {one_token:,} bytes with the weights"
+    # The other side of the edge: exactly one token's worth of memory holds that token (1, since
+    # a second token costs at least one more byte). Without it a max_seq_len that always returns
+    # 0 would pass this test while every other answer it gives is wrong.
+    call = call_text("max_seq_len", config, one_token, batch, dtype, weight)
+    got = sub.max_seq_len(config, one_token, batch, dtype, weight)
+    assert_max_seq_len(call, got, arch, one_token, batch, dtype, weight)
 
 
 @points(1)

@@ -16,7 +16,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from autograder.testing import points
 from attention_strategies import (MAX_N_CPU, check_attention, check_kernel_trace, make_qkv,
-                                  require_kernel, seeds, shape_text)
+                                  require_kernel, seeds)
 
 DTYPES_CPU = ["float32", "float16"]
 N_WHOLE = st.sampled_from([16, 32, 48, 64])          # whole blocks for block sizes 16 and up
@@ -175,14 +175,14 @@ BAD_SHAPES = [
 @points(2)
 def test_bad_arguments_raise_value_error(sub, device):
     """ValueError for mismatched shapes, Hq % Hkv != 0, or a head dim outside {16, 32, 64, 128}."""
-    # First a valid call (one block, nothing tricky) that must be answered by a Triton kernel
-    # without forbidden calls: rejecting bad shapes is worth nothing without the attention.
+    # First a valid call (one block, nothing tricky) that must be answered right by a Triton
+    # kernel without forbidden calls: rejecting bad shapes is worth nothing without the attention
+    # (a tensor of the right type, shape and dtype holding wrong values included).
     require_kernel(sub)
     q, k, v = make_qkv(1, 2, 1, 16, 16, "float32", 0, device=device)
     got = sub.attention(q, k, v)
     check_kernel_trace(sub, q, k)
-    assert isinstance(got, torch.Tensor) and tuple(got.shape) == tuple(q.shape), \
-        f"{shape_text(q, k)} must return a tensor of q's shape"
+    check_attention(got, q, k, v, device=device)
     for qs, ks, vs, why in BAD_SHAPES:
         q = torch.randn(*qs).to(device)
         k = torch.randn(*ks).to(device)
