@@ -165,3 +165,19 @@ def test_ulp_new_scaffolds_an_assignment_that_validates(tmp_path):
     again = ulp("new", "my_first", env_extra=env)
     one_line_error(again, 2, "already exist")
     one_line_error(ulp("new", "My-First", env_extra=env), 2, "cannot be an assignment id")
+
+
+def test_a_personal_statement_without_the_course_secret_is_refused(tmp_path):
+    """Without ULP_COURSE_SECRET every student has the defaults: a page "for s001" would lie."""
+    env = {"ULP_COURSE_DIR": str(TOY)}
+    one_line_error(ulp("statement", "toy", "--student-id", "s001", env_extra=env), 2,
+                   "per-student values", "ULP_COURSE_SECRET")
+    assert ulp("statement", "toy", env_extra=env).returncode == 0  # the class's own is fine
+    signed = ulp("statement", "toy", "--student-id", "s001",
+                 env_extra={**env, "ULP_COURSE_SECRET": "s"})
+    assert signed.returncode == 0 and "s001" in signed.stdout
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\ns001\ns002\n")
+    refused = ulp("release", "toy", "--out", tmp_path / "rel", "--roster", roster, env_extra=env)
+    one_line_error(refused, 2, "ULP_COURSE_SECRET")
+    assert not (tmp_path / "rel" / "toy" / "statements").exists()

@@ -12,13 +12,19 @@ import jinja2
 from autograder.course import secrets
 from autograder.course.assignment import Assignment
 from autograder.course.tests import collect
-from autograder.errors import CourseError
+from autograder.errors import CourseError, UsageError
 
 
 def render(a: Assignment, student_id: str | None = None, secret: bytes | None = None) -> str:
+    """The statement; for one student only where the course secret can draw their values."""
     if not a.statement.is_file():
         raise CourseError(f"{a.statement} is missing: every assignment needs a statement "
                              "(`ulp new` writes one to start from)")
+    if student_id is not None and secret is None and (a.folder / "variants.py").is_file():
+        raise UsageError(f"{a.id} has per-student values, and without the course secret every "
+                         f"student gets the class's defaults, so a statement 'for {student_id}' "
+                         "would be the class's: set ULP_COURSE_SECRET (the one the grader uses) "
+                         "and run again, or leave out the student id")
     tests = collect(a)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(a.folder)),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
