@@ -40,6 +40,7 @@ FLAGS = {
     "garbage answer": "the code wrote bytes into the grader's channel that are not an answer",
     "crash": "the process running the code died of a signal (a segfault, an abort, a kill)",
     "grader failure": "the grader itself could not finish this grade (not the student's doing)",
+    "no submission": "no file to grade was found in the submission: nothing was run",
 }
 
 
@@ -67,13 +68,21 @@ class Submission:
 
 def module_file(path: Path, assignment_id: str) -> Path | None:
     """The student's module in what they handed in: ``path`` itself when it is a file, else
-    ``<id>.py`` (or, failing that, ``<id>.ipynb``) in the folder ``path``; None when neither is."""
+    ``<id>.py`` (or, failing that, ``<id>.ipynb``) in the folder ``path``, else the one file whose
+    name is one of those but for case (``Stable_Softmax.py``); None when there is none."""
     path = Path(path)
     if path.is_file():
         return path
-    for name in (f"{assignment_id}.py", f"{assignment_id}.ipynb"):
+    names = (f"{assignment_id}.py", f"{assignment_id}.ipynb")
+    for name in names:
         if (path / name).is_file():
             return path / name
+    if not path.is_dir():
+        return None
+    for name in names:
+        alike = [p for p in path.iterdir() if p.is_file() and p.name.lower() == name.lower()]
+        if len(alike) == 1:
+            return alike[0]
     return None
 
 

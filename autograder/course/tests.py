@@ -69,8 +69,9 @@ def is_gpu_only(item) -> bool:
 
 
 class _Collector:
-    def __init__(self, a: Assignment):
+    def __init__(self, a: Assignment, device: str | None):
         self.a = a
+        self.device = device
         self.tests: list[DeclaredTest] = []
         self.errors: list[str] = []
 
@@ -83,20 +84,24 @@ class _Collector:
 
     def pytest_collection_modifyitems(self, session, config, items):
         for item in items:
+            if self.device is not None and self.device != "cuda" and is_gpu_only(item):
+                continue
             try:
                 self.tests.append(declare(item, self.a))
             except CourseError as e:
                 self.errors.append(str(e))
 
 
-def collect(a: Assignment, include_hidden: bool = True) -> list[DeclaredTest]:
-    """Collect (never run) the assignment's tests in this process."""
+def collect(a: Assignment, include_hidden: bool = True,
+            device: str | None = None) -> list[DeclaredTest]:
+    """Collect (never run) the assignment's tests in this process; with ``device``, only those
+    graded there (GPU-only tests are left out on a CPU, as grading leaves them out)."""
     dirs = [str(d) for d in a.test_files(include_hidden)]
     if not dirs:
         return []
     added = [d for d in dirs if d not in sys.path]
     sys.path[:0] = added  # helpers beside the tests are imported by plain name
-    collector = _Collector(a)
+    collector = _Collector(a, device)
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):

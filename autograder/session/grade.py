@@ -24,6 +24,7 @@ import pytest
 
 from autograder.course import notebook, secrets
 from autograder.course.assignment import Assignment
+from autograder.course.tests import collect
 from autograder.errors import CourseError, SandboxError, SubmissionError
 from autograder.model import FLAGS, Grade, Submission, TestVerdict, describe_flags, module_file
 from autograder.sandbox import isolation as sandbox
@@ -71,6 +72,39 @@ def _as_module(file: Path, workdir: Path) -> tuple[Path, list[str]]:
     return module, notes
 
 
+def _naming_notes(a: Assignment, file: Path) -> list[str]:
+    """What the student should know about which file was graded."""
+    notes = []
+    if file.name not in (f"{a.id}.py", f"{a.id}.ipynb"):
+        notes.append(f"{file.name} was graded as {a.id}{file.suffix}: name your file "
+                     f"{a.id}{file.suffix} (the name must match, case included).")
+    if file.suffix == ".py" and file.with_suffix(".ipynb").is_file():
+        notes.append(f"Both {file.name} and {file.stem}.ipynb were submitted: {file.name} was "
+                     "graded; submit one of them.")
+    return notes
+
+
+def _no_submission(a: Assignment, submission: Submission, settings: GradingSettings, seed: int,
+                   device: str, isolation: dict, include_hidden: bool, elapsed: float) -> Grade:
+    """A submission without the module: one message, every test failed unrun, flagged."""
+    folder = Path(submission.path)
+    found = sorted(p.name for p in folder.iterdir() if p.is_file())[:10] if folder.is_dir() else []
+    what = f"found: {', '.join(found)}" if found else "the submission holds no file"
+    message = (f"No {a.id}.py (or {a.id}.ipynb) was found in the submission ({what}). "
+               f"Submit your module as {a.id}.py; nothing was graded.")
+    tests = [TestVerdict(name=t.name, points=t.points, passed=False, hidden=t.hidden,
+                         output="Not run: no submission.")
+             for t in collect(a, include_hidden, device=device)]
+    return Grade(
+        assignment=a.id, student_id=submission.student_id, score=0.0,
+        max_score=sum(t.points for t in tests), tests=tests,
+        output=clean_text("\n".join([f"{a.id}: 0 / {sum(t.points for t in tests):g} points.",
+                                      message, *describe_flags(["no submission"])])),
+        execution_time=round(elapsed, 3), flags=["no submission"], seed=seed,
+        tests_hash=a.tests_hash(settings), submission_sha256=None, device=device,
+        isolation=isolation, versions=versions())
+
+
 def _verdict(v: Verdict) -> TestVerdict:
     """What the student is told about one test (a hidden test: its name and verdict only)."""
     if v.hidden:
@@ -98,21 +132,16 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
             raise SandboxError(problem)
     device = grading_device(a)
     file = submission.file if submission.file is not None else module_file(submission.path, a.id)
-    messages = []
+    seed = secrets.seed(settings.secret, a.id, submission.student_id)
     if file is None:
-        messages.append(f"No {a.id}.py (or {a.id}.ipynb) was found in the submission "
-                        f"({submission.path}): submit your module as {a.id}.py.")
-        file = Path(submission.path) / f"{a.id}.py"
+        return _no_submission(a, submission, settings, seed, device, isolation.as_dict(),
+                              include_hidden, time.monotonic() - started)
+    messages = _naming_notes(a, file)
     original = file
     with tempfile.TemporaryDirectory(prefix="ulp-grade-") as scratch:
-        if file.exists():
-            file, notes = _as_module(file, Path(scratch))
-            messages += notes
-        seed = secrets.seed(settings.secret, a.id, submission.student_id)
+        file, notes = _as_module(file, Path(scratch))
+        messages += notes
         plugin = GradingPlugin(a, file, submission.student_id, settings, isolation, device)
-        if not file.exists():
-            plugin.worker.import_error = {"type": "MissingFile", "bases": [], "frames": [],
-                                          "message": messages[0]}
         args = [str(d) for d in a.test_files(include_hidden)] + [
             "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
             "--rootdir", str(a.folder), "--confcutdir", str(a.folder), "-c", os.devnull,
@@ -131,7 +160,7 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
     if code not in (0, 1):
         raise CourseError(f"the tests of {a.id} did not run (pytest exit {int(code)}): "
                           + sink.getvalue().strip()[-1000:])
-    if plugin.worker.import_error is not None and file.exists():
+    if plugin.worker.import_error is not None:
         messages.append(plugin.worker.describe_import_error())
     verdicts = list(plugin.outcomes.values())
     tests = [_verdict(v) for v in verdicts]
@@ -149,13 +178,13 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
         summary.append("Grader note: " + " ".join(isolation.warnings))
     flags = sorted(set(plugin.worker.events) & set(FLAGS))
     summary += describe_flags(flags)
-    data = original.read_bytes() if original.exists() else None
+    data = original.read_bytes()
     return Grade(
         assignment=a.id, student_id=submission.student_id, score=score, max_score=max_score,
         tests=tests, output=clean_text("\n".join(summary)),
         execution_time=round(time.monotonic() - started, 3), flags=flags, seed=seed,
         tests_hash=a.tests_hash(settings),
-        submission_sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
+        submission_sha256=hashlib.sha256(data).hexdigest(),
         device=device, isolation=record, versions=versions(),
         not_graded=list(plugin.not_graded),
         # error-vs-bound pairs for the report's plots; visible tests only (no hidden input)

@@ -130,9 +130,35 @@ def test_weaker_isolation_levels_still_grade(toy_env, tmp_path, level):
 
 
 def test_missing_file_and_folder_without_module(toy_env, tmp_path):
+    """No module: one message naming what was found, every test unrun, and the flag 'no
+    submission' that tells it apart from a zero (the class table, grades.csv, the gradebook)."""
     (tmp_path / "empty").mkdir()
     res = grade_one("toy", "empty", tmp_path / "empty", tmp_path / "o")
     assert res["score"] == 0 and "No toy.py (or toy.ipynb) was found" in res["output"]
+    assert "holds no file" in res["output"]
+    assert res["extra_data"]["ulp"]["flags"] == ["no submission"]
+    assert res["extra_data"]["ulp"]["max_score"] == 6 and len(res["tests"]) == 4
+    assert all(t["output"] == "Not run: no submission." for t in res["tests"])
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "solution.py").write_text("x = 1\n")
+    res = grade_one("toy", "other", tmp_path / "other", tmp_path / "o2")
+    assert "found: solution.py" in res["output"]
+
+
+def test_a_file_named_in_another_case_is_graded_with_a_note(toy_env, tmp_path):
+    (tmp_path / "s").mkdir()
+    shutil.copy(TOY / "submissions" / "good" / "toy.py", tmp_path / "s" / "Toy.py")
+    res = grade_one("toy", "s", tmp_path / "s", tmp_path / "o")
+    assert res["score"] == 6 and "Toy.py was graded as toy.py" in res["output"]
+    assert res["extra_data"]["ulp"]["flags"] == []
+
+
+def test_a_notebook_beside_the_module_is_named_in_a_note(toy_env, tmp_path):
+    (tmp_path / "s").mkdir()
+    shutil.copy(TOY / "submissions" / "good" / "toy.py", tmp_path / "s" / "toy.py")
+    (tmp_path / "s" / "toy.ipynb").write_text("{}")
+    res = grade_one("toy", "s", tmp_path / "s", tmp_path / "o")
+    assert res["score"] == 6 and "Both toy.py and toy.ipynb were submitted" in res["output"]
 
 
 def test_killed_batch_resumes_without_losing_or_repeating_a_grade(toy_env, tmp_path):
