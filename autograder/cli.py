@@ -210,11 +210,11 @@ DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/cour
 @main.command()
 @click.argument("assignment_id", required=False)
 @click.argument("submissions", required=False, type=click.Path(path_type=Path))
-@click.option("--all", "all_", is_flag=True,
-              help="Grade every assignment; results go to OUT/<assignment>/<student>/.")
+@click.option("--all", "all_", is_flag=True, help="Grade every assignment.")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Output folder: OUT/<student>/results.json, report.html, OUT/grades.csv, "
-              "OUT/class-report.html and the gradebook OUT/gradebook.sqlite.")
+              help="Output folder, one for the whole course: OUT/<assignment>/<student>/"
+              "results.json and reports, OUT/<assignment>/grades.csv and class-report.html, and "
+              "the gradebook OUT/gradebook.sqlite.")
 @click.option("--workers", type=int, default=0, show_default="number of CPUs",
               help="Submissions graded in parallel.")
 @click.option("--backend", type=click.Choice(list(runner.BACKENDS)), default="local",
@@ -266,7 +266,7 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
     engine = runner.backend_for(backend, workers=workers, address=address)
     with gradebook.open_gradebook(out, db) as book:
         for a in todo:
-            _grade_one(a, submissions, out / a.id if all_ else out, book, settings, engine,
+            _grade_one(a, submissions, out / a.id, book, settings, engine,
                        regrade=regrade, only=set(only) or None)
         err.print(f"gradebook: {gradebook.safe_url(book.url)}")
 
@@ -335,8 +335,8 @@ def _class_report(target: Path, aid: str, current: list) -> Path | None:
 def report_cmd(out, db, only, canvas, roster):
     """Rebuild the class reports and write a Canvas CSV, from the gradebook alone.
 
-    Each assignment's class report goes to OUT/<assignment>/ when that folder exists (as
-    `ulp grade --all` makes it), else to OUT. The Canvas CSV (OUT/canvas.csv) has the columns
+    Each assignment's class report goes to OUT/<assignment>/, beside its students' folders (as
+    `ulp grade` lays them out). The Canvas CSV (OUT/canvas.csv) has the columns
     Canvas's Gradebook → Import reads, one per assignment, with the final (late-adjusted)
     scores."""
     with gradebook.open_gradebook(out, db, create=False) as book:
@@ -351,7 +351,7 @@ def report_cmd(out, db, only, canvas, roster):
             if not current:
                 raise UsageError(f"no grades for {aid} in {gradebook.safe_url(book.url)} "
                                  f"(it holds: {', '.join(book.assignments()) or 'none'})")
-            target = out / aid if (out / aid).is_dir() or len(ids) > 1 else out
+            target = out / aid
             path = _class_report(target, aid, current)
             mean = sum(c.final_score for c in current) / len(current)
             table.add_row(aid, str(len(current)), f"{mean:.2f} / {current[0].max_score:g}",

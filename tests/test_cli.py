@@ -181,3 +181,25 @@ def test_a_personal_statement_without_the_course_secret_is_refused(tmp_path):
     refused = ulp("release", "toy", "--out", tmp_path / "rel", "--roster", roster, env_extra=env)
     one_line_error(refused, 2, "ULP_COURSE_SECRET")
     assert not (tmp_path / "rel" / "toy" / "statements").exists()
+
+
+def test_grading_assignments_one_at_a_time_into_one_out_keeps_each(tmp_path):
+    """`ulp grade A ... --out out` then `ulp grade B ... --out out`: both are kept, in the same
+    layout as --all (OUT/<assignment>/<student>/), with one gradebook for the course."""
+    klass = tmp_path / "class"
+    for sid in ("alice", "bob"):
+        (klass / sid).mkdir(parents=True)
+        for aid in ("kahan_sum", "kv_cache"):
+            shutil.copy(ROOT / "examples" / "class" / sid / f"{aid}.py", klass / sid / f"{aid}.py")
+    for aid in ("kahan_sum", "kv_cache"):
+        done = ulp("grade", aid, klass, "--out", tmp_path / "out")
+        assert done.returncode == 0, done.stderr[-2000:]
+    for aid in ("kahan_sum", "kv_cache"):
+        assert sorted(p.parent.name for p in (tmp_path / "out" / aid).glob("*/results.json")) \
+            == ["alice", "bob"], aid
+        assert (tmp_path / "out" / aid / "grades.csv").is_file()
+        assert (tmp_path / "out" / aid / "class-report.html").is_file()
+    report = ulp("report", tmp_path / "out")
+    assert report.returncode == 0, report.stderr
+    header = (tmp_path / "out" / "canvas.csv").read_text().splitlines()[0]
+    assert header.endswith("kahan_sum,kv_cache")

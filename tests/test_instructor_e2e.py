@@ -117,9 +117,10 @@ def test_instructor_walkthrough(course, env, tmp_path):
     (klass / "submission_times.csv").write_text("student_id,submitted_at\n"
                                                 "stan,2026-10-03T09:00:00-07:00\n")
     out = work / "out"
+    res = out / AID  # one OUT for the course: OUT/<assignment>/<student>/
     ulp("grade", AID, "class", "--out", "out", "--workers", "2", cwd=work, env=env)
-    assert score(out, "alice") == 39 and 0 < score(out, "bob") < 39 and score(out, "stan") == 0
-    assert (out / "gradebook.sqlite").is_file() and (out / "class-report.html").is_file()
+    assert score(res, "alice") == 39 and 0 < score(res, "bob") < 39 and score(res, "stan") == 0
+    assert (out / "gradebook.sqlite").is_file() and (res / "class-report.html").is_file()
 
     # 4. grade a Gradescope export: alice again (same file: no new attempt), bob resubmitted
     #    late (a new attempt, 1 day 1 hour late: two started days, 20 %), carol new
@@ -128,10 +129,10 @@ def test_instructor_walkthrough(course, env, tmp_path):
         "bob": ("Bob Builder", CLASS / "alice" / f"{AID}.py", DUE + dt.timedelta(days=1, hours=1)),
         "carol": ("Carol Danvers", CLASS / "carol" / f"{AID}.py", DUE - dt.timedelta(minutes=1)),
     })
-    alice_results = (out / "alice" / "results.json").stat().st_mtime_ns
+    alice_results = (res / "alice" / "results.json").stat().st_mtime_ns
     ulp("grade", AID, export.name, "--out", "out", "--workers", "2", cwd=work, env=env)
-    assert (out / "alice" / "results.json").stat().st_mtime_ns == alice_results  # resumed
-    assert score(out, "bob") == 39
+    assert (res / "alice" / "results.json").stat().st_mtime_ns == alice_results  # resumed
+    assert score(res, "bob") == 39
 
     with gradebook.open_gradebook(out, create=False) as book:
         cur = {c.student_id: c for c in book.current(AID)}
@@ -145,7 +146,7 @@ def test_instructor_walkthrough(course, env, tmp_path):
 
     # 5. reports and the Canvas CSV, from the gradebook alone
     ulp("report", "out", cwd=work, env=env)
-    html = (out / "class-report.html").read_text()
+    html = (res / "class-report.html").read_text()
     assert "Final score" in html and "31.2" in html and "2 days" in html  # bob, late
     rows = read_csv(out / "canvas.csv")
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", AID]
@@ -153,20 +154,20 @@ def test_instructor_walkthrough(course, env, tmp_path):
     by_id = {r[2]: r for r in rows[2:]}
     assert by_id["alice"] == ["Alice Liddell", "", "alice", "alice@uni.edu", "", "39"]
     assert by_id["bob"][-1] == "31.2" and by_id["stan"][-1] == "0"
-    assert float(by_id["carol"][-1]) == score(out, "carol")
+    assert float(by_id["carol"][-1]) == score(res, "carol")
 
     # 6. a test fix, then a regrade of bob alone: his new grade joins the history
     hidden = next((course / "assignments" / AID / "tests" / "hidden").glob("test_*.py"))
     hidden.write_text(hidden.read_text() + "\n# fixed a tolerance\n")
     ulp("grade", AID, export.name, "--out", "out", "--regrade", "--student", "bob", cwd=work,
         env=env)
-    assert (out / "alice" / "results.json").stat().st_mtime_ns == alice_results  # not regraded
+    assert (res / "alice" / "results.json").stat().st_mtime_ns == alice_results  # not regraded
     with gradebook.open_gradebook(out, create=False) as book:
         history = book.history(AID, "bob")
         assert [h["attempt"] for h in history] == [1, 2, 2]
         assert history[1]["tests_hash"] != history[2]["tests_hash"]
         assert book.current(AID)[1].tests_hash == history[2]["tests_hash"]
-    grades = read_csv(out / "grades.csv")
+    grades = read_csv(res / "grades.csv")
     assert sorted(r[0] for r in grades[1:]) == ["alice", "bob", "carol"]  # the whole export
 
     # a student missing from the export is an error that names the students there

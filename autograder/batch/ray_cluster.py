@@ -7,7 +7,7 @@ with the same course folder (``ULP_COURSE_DIR``) and ``ULP_COURSE_SECRET`` as th
 runs ``ulp grade``; a grade made with other tests or another secret is refused, with the reason,
 rather than recorded. GPU assignments ask Ray for one GPU per task where the cluster has GPUs.
 A task whose worker or node dies is retried (``MAX_RETRIES``); results come back as they finish
-and are written into the same ``OUT/<student>/`` folders and gradebook as a local batch.
+and are written into the same ``OUT/<assignment>/<student>/`` folders and gradebook as a local batch.
 
 What crosses Ray: to the node, the student's file as bytes (data: nothing here runs it); back,
 the results dict, which the trusted grader on the node built from its own verdicts. Ray's own

@@ -4,8 +4,10 @@ The runner is the only module that knows which backends exist (:data:`BACKENDS`)
 jobs and reports a :class:`~autograder.model.Run` per job. A stored grade is kept (a resume)
 when it is valid, for this very submission and these very tests, and the caller vouches for it
 (``ulp grade`` asks the gradebook whether it agrees: a results.json changed since it was
-recorded is graded again, not trusted); otherwise the submission is graded again. Every grading writes ``OUT/<student>/results.json`` and its reports, and the
-class's ``OUT/grades.csv`` is written from all of them at the end.
+recorded is graded again, not trusted); otherwise the submission is graded again. Every grading
+writes ``<out>/<student>/results.json`` and its reports (``ulp grade`` gives each assignment its
+own ``<out>``: ``OUT/<assignment>``), and the class's ``<out>/grades.csv`` is written from all
+of them at the end.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ def render(assignment_id: str, graded: list[Grade]) -> str:
 def write(out_dir: Path, assignment_id: str, graded: list[Grade]) -> Path:
     """Write ``OUT/class-report.html`` for the graded class and return its path.
 
-    Links in the table point at ``OUT/<student>/report.html`` (relative), as ``ulp grade``
+    Links in the table point at ``<student>/report.html`` (relative), as ``ulp grade``
     writes them, so the folder can be moved or zipped whole. Those student reports were written
     at grading time, before the gradebook knew of lateness: where a result carries late
     numbers, its student's report.html and report.md (if the folder exists) are written again

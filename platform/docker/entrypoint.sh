@@ -40,6 +40,6 @@ for id in "$@"; do
                  "give options to ulp grade in ULP_GRADE_ARGS, e.g. -e ULP_GRADE_ARGS='--workers 8'" >&2
             exit 2 ;;
     esac
-    "$ULP" grade "$id" "$SUBMISSIONS" --out "$OUT/$id" "${extra[@]}" || status=$?
+    "$ULP" grade "$id" "$SUBMISSIONS" --out "$OUT" "${extra[@]}" || status=$?
 done
 exit "$status"

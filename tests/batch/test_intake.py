@@ -170,4 +170,4 @@ def test_grading_an_export_of_another_assignment_or_with_all_is_refused(tmp_path
     assert res.exit_code != 0 and "is it the export of another assignment" in res.output
     res = CliRunner().invoke(cli.main, ["grade", "--all", str(root), "--out", str(out)])
     assert res.exit_code != 0 and "give that assignment's id instead of --all" in res.output
-    assert not list(out.glob("*/results.json"))
+    assert not list(out.rglob("results.json"))

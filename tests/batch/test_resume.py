@@ -23,7 +23,7 @@ def test_a_changed_results_json_is_regraded_not_trusted(tmp_path, monkeypatch):
         assert res.exit_code == 0, res.output
 
     grade()
-    good, bad = out / "good" / "results.json", out / "bad" / "results.json"
+    good, bad = out / "toy" / "good" / "results.json", out / "toy" / "bad" / "results.json"
     honest = json.loads(bad.read_text())
     assert 0 < honest["score"] < 6
     forged = json.loads(bad.read_text())  # full marks, still a valid results.json

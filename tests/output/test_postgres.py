@@ -128,7 +128,7 @@ def test_ulp_report_reads_a_postgresql_gradebook(db_url, tmp_path):
     out = tmp_path / "out"
     res = CliRunner().invoke(cli.main, ["report", str(out), "--db", db_url])
     assert res.exit_code == 0, res.output + repr(res.exception)
-    assert (out / "class-report.html").is_file()
+    assert (out / "kv_cache" / "class-report.html").is_file()
     with open(out / "canvas.csv", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[1][-1] == "5" and [r[-1] for r in rows[2:]] == ["2", "5"]

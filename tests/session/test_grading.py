@@ -173,6 +173,7 @@ def test_killed_batch_resumes_without_losing_or_repeating_a_grade(toy_env, tmp_p
         shutil.copytree(TOY / "submissions" / ("good" if i % 2 else "bad"), klass / f"s{i}")
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "autograder.cli", "grade", "toy", str(klass), "--out", str(out), "--workers", "1"]
+    out = out / "toy"  # where `ulp grade` puts an assignment's students
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while len(list(out.glob("*/results.json"))) < 2 and time.monotonic() < deadline:
