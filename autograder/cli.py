@@ -26,7 +26,7 @@ from autograder.course import statement as statements
 from autograder.course.assignment import Assignment, list_ids, load
 from autograder.course.tests import collect
 from autograder.errors import SandboxError, SubmissionError, UlpError, UsageError
-from autograder.model import Grade, Submission, module_file
+from autograder.model import Grade, Late, Submission, module_file
 from autograder.output import class_report, exports, gradebook
 from autograder.output.report import render_markdown, write_student_files
 from autograder.sandbox import isolation
@@ -197,10 +197,15 @@ def run_autograder(assignment_id, submission, results, student_id, allow_weak_is
     except SandboxError as e:  # the student still gets a results.json: "could not grade"
         write_student_files(Grade.failure(a.id, sid, e.message, 0.0), results.parent)
         raise
+    if a.late.takes_effect:  # ulp's late policy, with Gradescope's submission time
+        submitted, gradescope_due = intake.gradescope_times(submission)
+        r = a.late.assess(a.due or gradescope_due, submitted, grade.score)
+        grade.late = Late(r["submitted_at"], r["days_late"], r["penalty"], r["raw_score"],
+                          r["final_score"])
     write_student_files(grade, results.parent)
     if results.name != "results.json":
         (results.parent / "results.json").replace(results)
-    console.print(f"{assignment_id}: {grade.score:g} / {grade.max_score:g} -> {results}")
+    console.print(f"{assignment_id}: {grade.final_score:g} / {grade.max_score:g} -> {results}")
 
 
 DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/course for a shared "

@@ -203,3 +203,26 @@ def test_grading_assignments_one_at_a_time_into_one_out_keeps_each(tmp_path):
     assert report.returncode == 0, report.stderr
     header = (tmp_path / "out" / "canvas.csv").read_text().splitlines()[0]
     assert header.endswith("kahan_sum,kv_cache")
+
+
+def test_run_autograder_applies_the_late_policy_from_gradescopes_metadata(tmp_path):
+    """On Gradescope, [late] in assignment.toml takes off points by the submission's created_at
+    (Gradescope's own late policy is the other way: then leave [late] out)."""
+    import json
+
+    course = copy_of_toy(tmp_path)
+    toml = course / "assignments" / "toy" / "assignment.toml"
+    toml.write_text("due = 2026-10-01T23:59:00Z\n" + toml.read_text()
+                    + "[late]\npenalty_per_day = 0.1\n")
+    root = tmp_path / "autograder"
+    shutil.copytree(TOY / "submissions" / "good", root / "submission")
+    (root / "submission_metadata.json").write_text(json.dumps({
+        "created_at": "2026-10-03T10:00:00+00:00", "users": [{"id": 7, "name": "S"}],
+        "assignment": {"due_date": "2026-09-01T00:00:00+00:00"}}))
+    done = ulp("run-autograder", "toy", "--submission", root / "submission", "--results",
+               root / "results" / "results.json", env_extra={"ULP_COURSE_DIR": str(course)})
+    assert done.returncode == 0, done.stderr
+    res = json.loads((root / "results" / "results.json").read_text())
+    late = res["extra_data"]["ulp"]["late"]
+    assert (late["days_late"], late["raw_score"]) == (2, 6) and res["score"] == pytest.approx(4.8)
+    assert "toy: 4.8 / 6" in done.stdout

@@ -132,7 +132,7 @@ def test_instructor_walkthrough(course, env, tmp_path):
     alice_results = (res / "alice" / "results.json").stat().st_mtime_ns
     ulp("grade", AID, export.name, "--out", "out", "--workers", "2", cwd=work, env=env)
     assert (res / "alice" / "results.json").stat().st_mtime_ns == alice_results  # resumed
-    assert score(res, "bob") == 39
+    assert score(res, "bob") == pytest.approx(0.8 * 39)  # results.json holds the final score
 
     with gradebook.open_gradebook(out, create=False) as book:
         cur = {c.student_id: c for c in book.current(AID)}
@@ -167,8 +167,10 @@ def test_instructor_walkthrough(course, env, tmp_path):
         assert [h["attempt"] for h in history] == [1, 2, 2]
         assert history[1]["tests_hash"] != history[2]["tests_hash"]
         assert book.current(AID)[1].tests_hash == history[2]["tests_hash"]
-    grades = read_csv(res / "grades.csv")
-    assert sorted(r[0] for r in grades[1:]) == ["alice", "bob", "carol"]  # the whole export
+    grades = {r[0]: r for r in read_csv(res / "grades.csv")[1:]}
+    assert sorted(grades) == ["alice", "bob", "carol", "stan"]  # everyone graded, once each
+    assert grades["bob"][1:6] == ["31.2", "39", "39", "2", "0.2"]  # final, max, raw, days, penalty
+    assert json.loads((res / "bob" / "results.json").read_text())["score"] == pytest.approx(31.2)
 
     # a student missing from the export is an error that names the students there
     proc = ulp("grade", AID, export.name, "--out", "out", "--student", "zed", cwd=work, env=env,

@@ -75,15 +75,33 @@ def is_gradescope_export(submissions: Path) -> bool:
     return submissions.is_dir() and gradescope_root(submissions) is not None
 
 
-def gradescope_user_id(submission: Path) -> str | None:
-    """The user id in ``submission_metadata.json`` beside a submission folder (what Gradescope
-    gives an autograder run), or None."""
-    meta = Path(submission).parent / "submission_metadata.json"
+def _autograder_metadata(submission: Path) -> dict:
+    """``submission_metadata.json`` beside a submission folder (what Gradescope gives an
+    autograder run), or {}."""
     try:
-        users = json.loads(meta.read_text()).get("users") or []
+        data = json.loads((Path(submission).parent / "submission_metadata.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def gradescope_user_id(submission: Path) -> str | None:
+    """The submitter's Gradescope user id in the run's metadata, or None."""
+    users = _autograder_metadata(submission).get("users") or []
+    try:
         return str(users[0]["id"]) if users else None
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (KeyError, TypeError, IndexError):
         return None
+
+
+def gradescope_times(submission: Path) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(submitted at, the assignment's due date) from the run's metadata; None where absent."""
+    meta = _autograder_metadata(submission)
+    where = str(Path(submission).parent / "submission_metadata.json")
+    created = meta.get("created_at")
+    due = (meta.get("assignment") or {}).get("due_date") if isinstance(meta.get("assignment"), dict) else None
+    return (parse_time(created, where) if created else None,
+            parse_time(due, where) if due else None)
 
 
 # --------------------------------------------------------------------------- plain folders

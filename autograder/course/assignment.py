@@ -38,6 +38,11 @@ class LatePolicy:
     max_penalty: float = 1.0
     max_days: int | None = None
 
+    @property
+    def takes_effect(self) -> bool:
+        """Whether a late submission can lose anything under this policy."""
+        return self.penalty_per_day > 0 or self.max_days is not None
+
     def assess(self, due: dt.datetime | None, submitted_at: dt.datetime | None,
                raw_score: float) -> dict:
         """Days late, the penalty (a fraction of the raw score) and the final score.

@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 from autograder.model import Grade
 from autograder.output import plots
-from autograder.output.report import (atomic_write, jinja_env, render_html, render_markdown,
-                                      split_example)
+from autograder.output.exports import write_grades_csv
+from autograder.output.report import atomic_write, jinja_env, split_example, write_student_files
 
 ANONYMOUS = "<student>"
 
@@ -92,20 +92,21 @@ def render(assignment_id: str, graded: list[Grade]) -> str:
 
 
 def write(out_dir: Path, assignment_id: str, graded: list[Grade]) -> Path:
-    """Write ``OUT/class-report.html`` for the graded class and return its path.
+    """Write ``class-report.html`` and ``grades.csv`` for the graded class; return the page.
 
     Links in the table point at ``<student>/report.html`` (relative), as ``ulp grade``
     writes them, so the folder can be moved or zipped whole. Those student reports were written
-    at grading time, before the gradebook knew of lateness: where a result carries late
-    numbers, its student's report.html and report.md (if the folder exists) are written again
-    from it, so they show the same final score as this page."""
+    at grading time, before the gradebook knew of lateness: for a late submission, its
+    student's results.json, report.html and report.md (if the folder exists) are written again,
+    so they show the same final score as this page and grades.csv."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(out_dir / "class-report.html", render(assignment_id, graded))
     for g in graded:
         folder = out_dir / g.student_id
-        if g.late and folder.parent == out_dir and folder.name not in ("", ".", "..") \
+        if g.late and g.late.is_late and folder.parent == out_dir \
+                and folder.name not in ("", ".", "..") \
                 and (folder / "report.html").is_file():
-            atomic_write(folder / "report.html", render_html(g))
-            atomic_write(folder / "report.md", render_markdown(g))
+            write_student_files(g, folder)  # the final score everywhere: results.json too
+    write_grades_csv(out_dir / "grades.csv", graded)
     return out_dir / "class-report.html"

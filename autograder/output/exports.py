@@ -18,13 +18,17 @@ CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
 def write_grades_csv(path: Path, graded: list[Grade]) -> None:
-    """One row per student: score, max score, failed tests and flags (the raw scores)."""
+    """One row per student: the final score (after any late penalty), the points possible, the
+    raw score with the days late and the penalty that led there, failed tests and flags."""
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", "score", "max_score", "failed_tests", "flags"])
+        w.writerow(["student_id", "score", "max_score", "raw_score", "days_late", "penalty",
+                    "failed_tests", "flags"])
         for g in graded:
-            w.writerow([g.student_id, f"{g.score:g}", f"{g.max_score:g}", ";".join(g.failed),
-                        ";".join(g.flags)])
+            late = g.late
+            w.writerow([g.student_id, f"{g.final_score:g}", f"{g.max_score:g}", f"{g.score:g}",
+                        late.days_late if late else 0, f"{late.penalty:g}" if late else "0",
+                        ";".join(g.failed), ";".join(g.flags)])
 
 
 @dataclass

@@ -42,7 +42,8 @@ def to_json(g: Grade) -> dict:
                        "final_score": g.late.final_score}
     if g.attempt is not None:
         ulp["attempt"] = g.attempt
-    return {"score": g.score, "execution_time": g.execution_time, "output": g.output,
+    # Gradescope shows the top-level score: the final one; the raw score stays in late.raw_score
+    return {"score": g.final_score, "execution_time": g.execution_time, "output": g.output,
             "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
             "tests": [_test_json(i, t) for i, t in enumerate(g.tests, 1)],
             "extra_data": {"ulp": ulp}}
@@ -55,7 +56,8 @@ def from_json(d: dict) -> Grade:
     u = d["extra_data"]["ulp"]
     late = u.get("late")
     return Grade(
-        assignment=u["assignment"], student_id=u["student_id"], score=float(d["score"]),
+        assignment=u["assignment"], student_id=u["student_id"],
+        score=float(late["raw_score"] if late else d["score"]),
         max_score=float(u["max_score"]),
         tests=[TestVerdict(name=t["name"], points=float(t["max_score"]),
                            passed=t["status"] == "passed", hidden="hidden" in t.get("tags", []),
