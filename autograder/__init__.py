@@ -8,3 +8,4 @@ package inside the sandbox.
 """
 
 __version__ = "0.1.0"
+DISTRIBUTION = "ulp-autograder"  # the name on PyPI; the command is `ulp`

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from autograder import DISTRIBUTION
 from autograder.batch import intake, runner
 from autograder.batch.backends import Job, grade_in_subprocess
 from autograder.course import release as releases
@@ -79,7 +80,7 @@ def _assignments(settings: GradingSettings, assignment_id: str | None, all_: boo
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ulp")
+@click.version_option(package_name=DISTRIBUTION)
 def main():
     """ulp: grade numerics and inference-kernel assignments with property-based tests."""
 
@@ -385,8 +386,10 @@ def release(assignment_id, all_, out, roster):
     students = releases.read_roster(roster) if roster else []
     table = Table("assignment", "student bundle", "gradescope", "statements", "needs",
                   title=f"release → {out}")
-    for a in _assignments(settings, assignment_id, all_):
-        made = releases.release(a, out / a.id, students, secret=settings.secret)
+    todo = _assignments(settings, assignment_id, all_)
+    wheel = releases.engine_wheel()  # what students install: one build for every bundle
+    for a in todo:
+        made = releases.release(a, out / a.id, students, secret=settings.secret, wheel=wheel)
         for warning in made.warnings:
             err.print(f"[yellow]{a.id}[/]: {escape(warning)}")
         table.add_row(a.id, made.student_zip.name, made.gradescope_zip.name,

@@ -118,7 +118,7 @@ class RayBackend:
             import ray
         except ImportError as e:
             raise UsageError("--backend ray: Ray is not installed; install it with "
-                             "`pip install 'ulp[ray]'` or grade with --backend local") from e
+                             "`pip install 'ulp-autograder[ray]'` or grade with --backend local") from e
         if public_only:
             raise UsageError("the Ray backend grades with every test; use --backend local")
         connected_here = not ray.is_initialized()

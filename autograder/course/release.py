@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import ast
 import functools
+import io
+import os
 import re
 import shlex
+import subprocess
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -49,7 +53,7 @@ def engine_modules() -> tuple[frozenset[str], dict[str, str]]:
     from the installed distribution's metadata (pyproject's dependencies), not a copy of them."""
     dists: dict[str, str | None] = {}  # lower-case distribution name -> extra, None for core
     try:
-        requires = metadata.requires("ulp") or []
+        requires = metadata.requires(autograder.DISTRIBUTION) or []
     except metadata.PackageNotFoundError as e:
         raise ReleaseError("ulp is not installed as a package here, so its dependencies are "
                            "unknown: install it (pip install -e . in the course repository)") from e
@@ -139,41 +143,62 @@ What is in this folder:
 - `assignments/{id}/tests/public/`: the public tests, the same ones the grader runs (it adds
   hidden tests of its own, so passing these is necessary, not sufficient).
 - `assignments/{id}/assignment.toml`: the settings the checker reads (forbidden names, limits).
+- `wheels/{wheel}`: the checker itself (ulp, the course's grader, without any
+  solution or hidden test). Install this file, not a package named `ulp` from PyPI: that is
+  another program.
 
 ## Check your work
 
-Once, install the grader (Python 3.11 or newer), from PyPI or from the course repository:
+Once, in this folder, install the checker (Python 3.11 or newer) in a virtual environment:
 
 ```
-pip install {pip}        # or, in a clone of the course repository: pip install -e '.{extras}'
+python3 -m venv .venv
+.venv/bin/pip install "wheels/{wheel}{extras}"{more}
 ```
-{more}
+
 Then, in this folder, run the public tests on your file:
 
 ```
-ulp check {id} {id}.py
+.venv/bin/ulp check {id} {id}.py
 ```
 
 It runs your module in a sandbox, as the grader does, and prints a report: every failing test
-with the smallest input it found. If your ulp comes from the course repository, it checks
-against that repository's copy of the assignment; `ULP_COURSE_DIR=. ulp check {id} {id}.py`
-uses this folder's. Values that are yours alone (named in your own statement) are checked when
-you submit; locally every test uses the class's default values.
+with the smallest input it found. Values that are yours alone (named in your own statement) are
+checked when you submit; locally every test uses the class's default values.
 """
 
 
-def student_files(a: Assignment, statement: str) -> dict[str, bytes]:
+def engine_wheel() -> tuple[str, bytes]:
+    """(file name, bytes) of the engine's wheel, built from this checkout with pip: what a
+    student installs from the bundle (the package only: no course, no reference, no test)."""
+    with tempfile.TemporaryDirectory(prefix="ulp-wheel-") as tmp:
+        built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                                "--no-build-isolation", "--wheel-dir", tmp, str(ENGINE_ROOT)],
+                               capture_output=True, text=True,  # fixed times: the same bytes
+                               env=dict(os.environ, SOURCE_DATE_EPOCH="315532800"))
+        wheels = list(Path(tmp).glob("*.whl"))
+        if built.returncode != 0 or len(wheels) != 1:
+            raise ReleaseError(f"could not build the engine's wheel from {ENGINE_ROOT} for the "
+                               f"student bundle: {(built.stderr or built.stdout)[-800:]}")
+        data = wheels[0].read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # the engine, never the course
+        stray = [n for n in z.namelist() if not n.startswith(("autograder/", "ulp_autograder-"))]
+    if stray:
+        raise ReleaseError(f"the engine's wheel holds files outside the package: {stray[:5]}")
+    return wheels[0].name, data
+
+
+def student_files(a: Assignment, statement: str, wheel: tuple[str, bytes]) -> dict[str, bytes]:
     """Zip member name -> content of the student bundle (all under a top folder ``<id>/``)."""
     if not a.stub.exists():
         raise ReleaseError(f"{a.stub} is missing: every assignment needs a stub for students")
     extras, packages = requirements(a)
-    pip = "'ulp[" + ",".join(extras) + "]'" if extras else "ulp"
-    more = (f"\nThe tests also need: `pip install {' '.join(packages)}`.\n" if packages else "")
-    readme = README.format(title=a.title, id=a.id, pip=pip, more=more,
+    more = f" {' '.join(packages)}" if packages else ""
+    readme = README.format(title=a.title, id=a.id, wheel=wheel[0], more=more,
                            extras="[" + ",".join(extras) + "]" if extras else "")
     top = f"{a.id}/"
     files = {top + "README.md": readme.encode(), top + "statement.md": statement.encode(),
-             top + f"{a.id}.py": a.stub.read_bytes()}
+             top + f"{a.id}.py": a.stub.read_bytes(), top + "wheels/" + wheel[0]: wheel[1]}
     course = f"{top}assignments/{a.id}/"
     files[course + "assignment.toml"] = (a.folder / "assignment.toml").read_bytes()
     if (a.folder / "variants.py").exists():  # the draw, not anyone's values: those need the secret
@@ -312,9 +337,10 @@ class Release:
 
 
 def release(a: Assignment, out: Path, students: list[str] = (), *,
-            secret: bytes | None = None) -> Release:
+            secret: bytes | None = None, wheel: tuple[str, bytes] | None = None) -> Release:
     """Write ``a``'s release into ``out`` (``DIR/<id>``): see the module docstring. ``secret``
-    is the course secret: it draws each student's statement, and the Gradescope zip carries it."""
+    is the course secret: it draws each student's statement, and the Gradescope zip carries it.
+    ``wheel`` is the engine's (:func:`engine_wheel`), built once for a release of many."""
     out = Path(out)
     warnings = []
     needs_ref = _public_tests_need_reference(a)
@@ -323,7 +349,7 @@ def release(a: Assignment, out: Path, students: list[str] = (), *,
                            "student's `ulp check` has no reference; compute the expected values "
                            "in the test (or a helper beside it) or move the test to tests/hidden/")
     generic = statements.render(a, None, secret)
-    bundle = student_files(a, generic)
+    bundle = student_files(a, generic, wheel or engine_wheel())
     per_student: dict[str, str] = {}
     if students and (a.folder / "variants.py").exists():  # refused without the secret
         per_student = {sid: statements.render(a, sid, secret) for sid in students}
@@ -345,4 +371,4 @@ def release(a: Assignment, out: Path, students: list[str] = (), *,
     gradescope_zip = write_zip(out / f"{a.id}-gradescope.zip", gradescope_files(a, secret))
     extras, packages = requirements(a)
     return Release(a.id, out, student_zip, gradescope_zip, written,
-                   ([f"ulp[{','.join(extras)}]"] if extras else []) + packages, warnings)
+                   ([f"ulp-autograder[{','.join(extras)}]"] if extras else []) + packages, warnings)

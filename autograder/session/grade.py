@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder import DISTRIBUTION
 from autograder.course import notebook, secrets
 from autograder.course.assignment import Assignment
 from autograder.course.tests import collect
@@ -42,7 +43,7 @@ def clean_text(text: str) -> str:
 
 def versions() -> dict:
     found = {"python": platform.python_version()}
-    for dist in ("ulp", "numpy", "hypothesis", "pytest", "torch", "triton"):
+    for dist in (DISTRIBUTION, "numpy", "hypothesis", "pytest", "torch", "triton"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             found[dist] = metadata.version(dist)
     return found

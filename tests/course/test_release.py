@@ -2,6 +2,7 @@
 that agree with the grader, and the Gradescope autograder run the way Gradescope runs it."""
 
 import ast
+import io
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from autograder.course import secrets, statement
 from autograder.course.assignment import load
 from autograder.errors import ReleaseError, UsageError
 from autograder.output import results
-from helpers import TOY
+from helpers import ROOT, TOY
 
 KEY = b"release-test course secret 8c1f"
 SECRET = "release-test course secret 8c1f"
@@ -96,6 +97,10 @@ def student_facing(rel: Path) -> dict[str, bytes]:
     included) and every statement."""
     zip_path = rel / "toy-student.zip"
     blobs = {f"zip:{n}": d for n, d in members(zip_path).items()}
+    for name, data in list(blobs.items()):
+        if name.endswith(".whl"):  # compressed: scan what is inside the engine's wheel too
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                blobs.update({f"{name}!{inner}": z.read(inner) for inner in z.namelist()})
     blobs["zip file"] = zip_path.read_bytes()
     for p in [rel / "statement.md", *(rel / "statements").glob("*.md")]:
         blobs[str(p.relative_to(rel))] = p.read_bytes()
@@ -105,22 +110,29 @@ def student_facing(rel: Path) -> dict[str, bytes]:
 def test_student_bundle_holds_statement_stub_public_tests_and_readme(released, toy_released):
     a = toy_released
     got = members(released / "toy-student.zip")
-    assert set(got) == {"toy/README.md", "toy/statement.md", "toy/toy.py",
+    wheel = next(n for n in got if n.startswith("toy/wheels/"))
+    assert set(got) == {"toy/README.md", "toy/statement.md", "toy/toy.py", wheel,
                         "toy/assignments/toy/assignment.toml", "toy/assignments/toy/variants.py",
                         "toy/assignments/toy/tests/public/test_public_toy.py"}
+    assert wheel.endswith(".whl") and "ulp_autograder-" in wheel
+    with zipfile.ZipFile(io.BytesIO(got[wheel])) as z:  # the engine only
+        assert all(n.startswith(("autograder/", "ulp_autograder-")) for n in z.namelist())
+        assert "autograder/cli.py" in z.namelist()
     assert got["toy/toy.py"] == a.stub.read_bytes()
     assert got["toy/statement.md"].decode() == statement.render(a, None, KEY) == (released / "statement.md").read_text()
     assert "k = 7" in got["toy/statement.md"].decode(), "the class's statement shows the default value"
     assert got["toy/assignments/toy/tests/public/test_public_toy.py"] == (a.public_tests / "test_public_toy.py").read_bytes()
     readme = got["toy/README.md"].decode()
-    assert "ulp check toy toy.py" in readme and "pip install ulp" in readme
+    assert "ulp check toy toy.py" in readme and f'pip install "wheels/{wheel.split("/")[-1]}' in readme
+    assert "pip install ulp" not in readme, "'ulp' on PyPI is another program"
 
 
 def test_nothing_handed_to_students_holds_the_reference_hidden_tests_or_secret(released, toy_released):
     patterns = forbidden_patterns(toy_released)
     assert len(patterns) >= 10, "the scan would prove nothing"
     blobs = student_facing(released)
-    assert len(blobs) == 1 + 6 + 1 + len(ROSTER)
+    assert len([b for b in blobs if "!" not in b]) == 1 + 7 + 1 + len(ROSTER)
+    assert len([b for b in blobs if "!" in b]) > 30, "the wheel's files are scanned too"
     assert leaked(blobs, patterns) == []
     # The same scan does see them where they are meant to be: in the Gradescope zip.
     gradescope = members(released / "toy-gradescope.zip")
@@ -132,7 +144,7 @@ def test_nothing_handed_to_students_holds_the_reference_hidden_tests_or_secret(r
 
 def test_release_refuses_a_bundle_that_would_leak(toy_released):
     a = toy_released
-    bundle = releases.student_files(a, "statement")
+    bundle = releases.student_files(a, "statement", ("ulp_autograder-0-py3-none-any.whl", b"w"))
     assert releases.leaks(bundle, a, KEY) == []
     bundle["toy/helper.py"] = b"# copied by mistake\n" + a.reference.read_bytes()
     bundle["toy/tests/hidden/x.py"] = b""
@@ -330,3 +342,37 @@ def test_answer_digest_compares_without_revealing():
     assert len({secrets.answer_digest(KEY, "a", "s", v) for v in (1, 1.0, True, "1")}) == 4
     assert d != secrets.answer_digest(b"another course", "fp32_encode", "alice", answer), \
         "keyed by the course secret"
+
+
+def test_a_student_installs_the_bundle_as_its_readme_says_and_checks_their_work(tmp_path):
+    """A fresh virtual environment, the bundle's own instructions, no course repository: the
+    stub fails the public tests, a correct file passes them."""
+    course = ROOT
+    out = tmp_path / "release"
+    res = CliRunner().invoke(cli.main, ["release", "kahan_sum", "--out", str(out)],
+                             env={"ULP_COURSE_DIR": str(course)})
+    assert res.exit_code == 0, res.output
+    unzip(out / "kahan_sum" / "kahan_sum-student.zip", tmp_path / "student")
+    bundle = tmp_path / "student" / "kahan_sum"
+    readme = (bundle / "README.md").read_text()
+    block = re.search(r"```\n(python3 -m venv \.venv\n\.venv/bin/pip install [^\n]+)\n```", readme)
+    assert block, readme
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ULP_", "VIRTUAL_ENV"))}
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep)
+                                  if not p.startswith(str(ROOT)))
+    for line in block.group(1).splitlines():  # exactly what the student types
+        line = line.replace("python3", sys.executable, 1) if line.startswith("python3") else line
+        done = subprocess.run(line, shell=True, cwd=bundle, env=env, capture_output=True,
+                              text=True, timeout=900)
+        assert done.returncode == 0, f"{line}: {done.stdout[-1500:]}{done.stderr[-1500:]}"
+    ulp_cmd = [str(bundle / ".venv" / "bin" / "ulp"), "check", "kahan_sum", "kahan_sum.py"]
+    stub = subprocess.run(ulp_cmd, cwd=bundle, env=env, capture_output=True, text=True, timeout=600)
+    assert stub.returncode == 1 and "not implemented yet" in stub.stdout, stub.stdout[-2000:] + stub.stderr
+    shutil.copy(course / "assignments" / "kahan_sum" / "selftest" / "correct_float32_scalars.py",
+                bundle / "kahan_sum.py")
+    good = subprocess.run(ulp_cmd, cwd=bundle, env=env, capture_output=True, text=True, timeout=600)
+    assert good.returncode == 0, good.stdout[-2000:] + good.stderr
+    origin = subprocess.run([str(bundle / ".venv" / "bin" / "python"), "-c",
+                             "import autograder; print(autograder.__file__)"], env=env,
+                            cwd=bundle, capture_output=True, text=True)
+    assert str(bundle / ".venv") in origin.stdout, "the checker must come from the bundle's wheel"
