@@ -7,6 +7,7 @@ stderr and the error's exit code, never a traceback.
 
 from __future__ import annotations
 
+import getpass
 import sys
 import tempfile
 from pathlib import Path
@@ -326,6 +327,41 @@ def _class_report(target: Path, aid: str, current: list) -> Path | None:
     path = class_report.write(target, aid, [c.grade for c in current])
     err.print(f"{aid}: class report {path}")
     return path
+
+
+@main.command()
+@click.argument("assignment_id")
+@click.argument("student_id")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="The output folder of `ulp grade` (its gradebook, and the files to update).")
+@click.option("--set", "set_to", type=float, metavar="POINTS", help="Make the final score POINTS.")
+@click.option("--add", type=float, metavar="POINTS",
+              help="Add POINTS to the final score (negative: take off).")
+@click.option("--undo", is_flag=True, help="Undo the student's override.")
+@click.option("--reason", default="", help="Why (required with --set and --add): kept in the "
+              "gradebook's history and shown in the student's report.")
+@click.option("--db", envvar="ULP_DB", help=DB_HELP)
+def override(assignment_id, student_id, out, set_to, add, undo, reason, db):
+    """Change one student's grade by hand, with a reason, or undo that change.
+
+    The gradebook keeps every override (an undo marks it undone); the class report, grades.csv,
+    the student's results.json and reports and the Canvas CSV all show the changed score."""
+    if sum(x is not None and x is not False for x in (set_to, add, undo or None)) != 1:
+        raise UsageError("give exactly one of --set POINTS, --add POINTS or --undo")
+    with gradebook.open_gradebook(out, db, create=False) as book:
+        if undo:
+            book.undo_override(assignment_id, student_id)
+        else:
+            book.override(assignment_id, student_id, "set" if set_to is not None else "add",
+                          set_to if set_to is not None else add, reason, getpass.getuser())
+        current = book.current(assignment_id)
+    target = out / assignment_id
+    mine = next(c for c in current if c.student_id == student_id)
+    if (target / student_id / "results.json").is_file():
+        write_student_files(mine.grade, target / student_id)
+    _class_report(target, assignment_id, current)
+    console.print(f"{assignment_id} {student_id}: {mine.final_score:g} / {mine.max_score:g}"
+                  + (f" (by hand: {mine.grade.adjustment.reason})" if mine.grade.adjustment else ""))
 
 
 @main.command("report")

@@ -122,6 +122,21 @@ class Late:
 
 
 @dataclass
+class Adjustment:
+    """A grade changed by hand (``ulp override``), with the reason: ``set`` replaces the final
+    score, ``add`` adds to it (a negative number takes off). Kept in the gradebook's history."""
+
+    kind: str  # "set" | "add"
+    points: float
+    reason: str
+    made_at: str
+    made_by: str = ""
+
+    def apply(self, score: float) -> float:
+        return self.points if self.kind == "set" else max(0.0, score + self.points)
+
+
+@dataclass
 class Grade:
     """Everything one grading of one submission established."""
 
@@ -145,11 +160,14 @@ class Grade:
     grader_error: str | None = None  # why the grader could not finish (staff only)
     late: Late | None = None  # set by the gradebook
     attempt: int | None = None  # set by the gradebook
+    adjustment: Adjustment | None = None  # set by the gradebook, from `ulp override`
 
     @property
     def final_score(self) -> float:
-        """The score that counts: after the late penalty where the gradebook applied one."""
-        return self.late.final_score if self.late else self.score
+        """The score that counts: after the late penalty where the gradebook applied one, then
+        after a change made by hand."""
+        late = self.late.final_score if self.late else self.score
+        return self.adjustment.apply(late) if self.adjustment else late
 
     @property
     def failed(self) -> list[str]:

@@ -226,3 +226,33 @@ def test_run_autograder_applies_the_late_policy_from_gradescopes_metadata(tmp_pa
     late = res["extra_data"]["ulp"]["late"]
     assert (late["days_late"], late["raw_score"]) == (2, 6) and res["score"] == pytest.approx(4.8)
     assert "toy: 4.8 / 6" in done.stdout
+
+
+def test_an_override_by_hand_reaches_every_output_and_can_be_undone(tmp_path):
+    env = {"ULP_COURSE_DIR": str(TOY)}
+    out = tmp_path / "out"
+    assert ulp("grade", "toy", TOY / "submissions", "--out", out, env_extra=env).returncode == 0
+
+    def outputs():
+        import csv
+        import json
+
+        rows = {r["student_id"]: r for r in csv.DictReader(open(out / "toy" / "grades.csv"))}
+        res = json.loads((out / "toy" / "bad" / "results.json").read_text())
+        assert ulp("report", out, env_extra=env).returncode == 0
+        canvas = {r[2]: r[-1] for r in csv.reader(open(out / "canvas.csv"))}
+        return rows["bad"]["score"], res["score"], canvas["bad"]
+
+    assert outputs() == ("4", 4, "4")
+    done = ulp("override", "toy", "bad", "--out", out, "--set", "5.5", "--reason",
+               "partial credit for the odd case", env_extra=env)
+    assert done.returncode == 0 and "5.5 / 6" in done.stdout, done.stderr
+    assert outputs() == ("5.5", 5.5, "5.5")
+    report = (out / "toy" / "bad" / "report.md").read_text()
+    assert "Changed by hand" in report and "partial credit for the odd case" in report
+    undone = ulp("override", "toy", "bad", "--out", out, "--undo", env_extra=env)
+    assert undone.returncode == 0, undone.stderr
+    assert outputs() == ("4", 4, "4")
+    one_line_error(ulp("override", "toy", "bad", "--out", out, "--set", "1", env_extra=env), 5,
+                   "needs a reason")
+    one_line_error(ulp("override", "toy", "bad", "--out", out, env_extra=env), 2, "exactly one")

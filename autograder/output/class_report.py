@@ -96,15 +96,15 @@ def write(out_dir: Path, assignment_id: str, graded: list[Grade]) -> Path:
 
     Links in the table point at ``<student>/report.html`` (relative), as ``ulp grade``
     writes them, so the folder can be moved or zipped whole. Those student reports were written
-    at grading time, before the gradebook knew of lateness: for a late submission, its
-    student's results.json, report.html and report.md (if the folder exists) are written again,
-    so they show the same final score as this page and grades.csv."""
+    at grading time, before the gradebook knew of lateness or of a change by hand: for those,
+    the student's results.json, report.html and report.md (if the folder exists) are written
+    again, so they show the same final score as this page and grades.csv."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(out_dir / "class-report.html", render(assignment_id, graded))
     for g in graded:
         folder = out_dir / g.student_id
-        if g.late and g.late.is_late and folder.parent == out_dir \
+        if ((g.late and g.late.is_late) or g.adjustment) and folder.parent == out_dir \
                 and folder.name not in ("", ".", "..") \
                 and (folder / "report.html").is_file():
             write_student_files(g, folder)  # the final score everywhere: results.json too

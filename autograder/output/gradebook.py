@@ -38,7 +38,7 @@ from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, rel
 
 from autograder.course.assignment import LatePolicy
 from autograder.errors import GradebookError
-from autograder.model import Grade, Late, Submission
+from autograder.model import Adjustment, Grade, Late, Submission
 from autograder.output import results
 
 ENV = "ULP_DB"
@@ -111,6 +111,23 @@ class TestResult(Base):
     max_score: Mapped[float] = mapped_column(Float)
     hidden: Mapped[bool] = mapped_column(default=False)
     grading: Mapped[Grading] = relationship(back_populates="tests")
+
+
+class Override(Base):
+    """A grade changed by hand (`ulp override`): kept, never deleted; an undo marks it undone."""
+    __tablename__ = "overrides"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
+    assignment_id: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # set | add
+    points: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str] = mapped_column(String(200), default="")
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def as_adjustment(self) -> Adjustment:
+        return Adjustment(self.kind, self.points, self.reason, _iso(self.made_at), self.made_by)
 
 
 @dataclass
@@ -322,6 +339,7 @@ class Gradebook:
                                        .order_by(Attempt.student_id, Attempt.number)).all()
             people = {p.id: p for p in session.scalars(select(Student).where(
                 Student.id.in_({a.student_id for a in attempts})))}
+            overrides = self._active_overrides(session, assignment_id)
             by_student: dict[str, list[Attempt]] = {}
             for a in attempts:
                 if a.gradings:
@@ -337,14 +355,72 @@ class Gradebook:
                                    penalty=g.penalty, raw_score=g.score,
                                    final_score=g.final_score)
                 stored.attempt = a.number
+                if sid in overrides:
+                    stored.adjustment = overrides[sid].as_adjustment()
                 rows.append(Current(
                     student_id=sid, name=student.name, email=student.email,
                     assignment_id=assignment_id, attempt=a.number, attempts=count,
                     submitted_at=_aware(a.submitted_at), score=g.score, max_score=g.max_score,
-                    days_late=g.days_late, penalty=g.penalty, final_score=g.final_score,
+                    days_late=g.days_late, penalty=g.penalty, final_score=stored.final_score,
                     tests_hash=g.tests_hash, graded_at=_aware(g.graded_at),
                     grade=stored))
             return rows
+
+    # ----------------------------------------------------------------------- overrides
+
+    @staticmethod
+    def _active_overrides(session: Session, assignment_id: str) -> dict[str, Override]:
+        """Each student's latest override that was not undone."""
+        found: dict[str, Override] = {}
+        for o in session.scalars(select(Override).where(
+                Override.assignment_id == assignment_id, Override.undone_at.is_(None))
+                .order_by(Override.id)):
+            found[o.student_id] = o
+        return found
+
+    def override(self, assignment_id: str, student_id: str, kind: str, points: float,
+                 reason: str, made_by: str = "") -> Override:
+        """Change one student's grade by hand: ``set`` the final score, or ``add`` points to it
+        (negative: take off). Needs a reason; replaces an earlier override, which stays in the
+        history."""
+        if kind not in ("set", "add"):
+            raise GradebookError(f"an override sets or adds points, not {kind!r}")
+        if not reason.strip():
+            raise GradebookError("an override needs a reason (--reason): it is kept in the "
+                                 "history and shown with the grade")
+        graded = {c.student_id for c in self.current(assignment_id)}
+        if student_id not in graded:
+            raise GradebookError(f"no grade of {student_id} for {assignment_id} in "
+                                 f"{safe_url(self.url)}: grade first (students with a grade: "
+                                 f"{', '.join(sorted(graded)[:20]) or 'none'})")
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            for earlier in session.scalars(select(Override).where(
+                    Override.assignment_id == assignment_id, Override.student_id == student_id,
+                    Override.undone_at.is_(None))):
+                earlier.undone_at = _now()  # replaced: kept in the history, no longer in force
+            o = Override(student_id=student_id, assignment_id=assignment_id, kind=kind,
+                         points=float(points), reason=reason.strip(), made_by=made_by)
+            session.add(o)
+        return o
+
+    def undo_override(self, assignment_id: str, student_id: str) -> Override:
+        """Undo the student's active override (an earlier one does not come back)."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            active = self._active_overrides(session, assignment_id).get(student_id)
+            if active is None:
+                raise GradebookError(f"{student_id} has no override for {assignment_id} to undo")
+            active.undone_at = _now()
+        return active
+
+    def overrides(self, assignment_id: str, student_id: str) -> list[dict]:
+        """Every override of one student's grade, undone ones included, oldest first."""
+        with Session(self.engine) as session:
+            return [{"kind": o.kind, "points": o.points, "reason": o.reason,
+                     "made_by": o.made_by, "made_at": _iso(o.made_at),
+                     "undone_at": _iso(o.undone_at)}
+                    for o in session.scalars(select(Override).where(
+                        Override.assignment_id == assignment_id,
+                        Override.student_id == student_id).order_by(Override.id))]
 
     def history(self, assignment_id: str, student_id: str) -> list[dict]:
         """Every grading of every attempt of one student, oldest first (for staff)."""

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from autograder.model import Grade, Late, TestVerdict
+from autograder.model import Adjustment, Grade, Late, TestVerdict
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "gradescope-results.schema.json"
 
@@ -42,6 +42,12 @@ def to_json(g: Grade) -> dict:
                        "final_score": g.late.final_score}
     if g.attempt is not None:
         ulp["attempt"] = g.attempt
+    if g.adjustment is not None:
+        a = g.adjustment
+        ulp["adjustment"] = {"kind": a.kind, "points": a.points, "reason": a.reason,
+                             "made_at": a.made_at, "made_by": a.made_by}
+    if g.final_score != g.score:
+        ulp["raw_score"] = g.score  # what the tests gave; the top-level score is the final one
     # Gradescope shows the top-level score: the final one; the raw score stays in late.raw_score
     return {"score": g.final_score, "execution_time": g.execution_time, "output": g.output,
             "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
@@ -57,7 +63,7 @@ def from_json(d: dict) -> Grade:
     late = u.get("late")
     return Grade(
         assignment=u["assignment"], student_id=u["student_id"],
-        score=float(late["raw_score"] if late else d["score"]),
+        score=float(u.get("raw_score", d["score"])),
         max_score=float(u["max_score"]),
         tests=[TestVerdict(name=t["name"], points=float(t["max_score"]),
                            passed=t["status"] == "passed", hidden="hidden" in t.get("tags", []),
@@ -71,7 +77,8 @@ def from_json(d: dict) -> Grade:
         isolation=u.get("isolation") or {}, versions=u.get("versions") or {},
         not_graded=list(u.get("not_graded") or []), observations=u.get("observations") or {},
         student_output=u.get("student_output", ""), grader_error=u.get("grader_error"),
-        late=Late(**late) if late else None, attempt=u.get("attempt"))
+        late=Late(**late) if late else None, attempt=u.get("attempt"),
+        adjustment=Adjustment(**u["adjustment"]) if u.get("adjustment") else None)
 
 
 @functools.lru_cache(maxsize=1)

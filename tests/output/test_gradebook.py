@@ -242,3 +242,28 @@ def test_an_unreachable_database_names_it_without_its_password(tmp_path):
     with pytest.raises(GradebookError) as e:
         gradebook.Gradebook("postgresql+psycopg://u:sekrit@127.0.0.1:1/none?connect_timeout=2")
     assert "sekrit" not in str(e.value) and "127.0.0.1:1" in str(e.value) and "--db" in str(e.value)
+
+
+# ------------------------------------------------------------------------------------ overrides
+
+def test_an_override_changes_the_current_grade_keeps_history_and_can_be_undone(book):
+    record(book, result())  # alice: 2 / 5
+    record(book, result(student="bob", sha="b" * 64))
+    book.override("kv_cache", "alice", "set", 4.5, "regrade request #12", "ta")
+    [cur] = [c for c in book.current("kv_cache") if c.student_id == "alice"]
+    assert cur.score == 2 and cur.final_score == 4.5
+    assert cur.grade.adjustment.reason == "regrade request #12" and cur.grade.final_score == 4.5
+    assert exports.canvas_rows(book, ["kv_cache"])[2][-1] == "4.5"
+    book.override("kv_cache", "alice", "add", -1, "late slip", "ta")  # replaces the first
+    assert {c.student_id: c.final_score for c in book.current("kv_cache")}["alice"] == 1
+    book.undo_override("kv_cache", "alice")  # the first does not come back
+    assert {c.student_id: c.final_score for c in book.current("kv_cache")} == {"alice": 2, "bob": 2}
+    history = book.overrides("kv_cache", "alice")
+    assert [(h["kind"], h["points"], h["undone_at"] is not None) for h in history] == [
+        ("set", 4.5, True), ("add", -1.0, True)]  # replaced, then undone
+    with pytest.raises(GradebookError, match="needs a reason"):
+        book.override("kv_cache", "alice", "set", 5, "  ")
+    with pytest.raises(GradebookError, match="no grade of carol"):
+        book.override("kv_cache", "carol", "set", 5, "why")
+    with pytest.raises(GradebookError, match="no override"):
+        book.undo_override("kv_cache", "bob")
