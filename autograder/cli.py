@@ -22,6 +22,7 @@ from rich.table import Table
 from autograder import DISTRIBUTION
 from autograder.batch import intake, runner
 from autograder.batch.backends import Job, grade_in_subprocess
+from autograder.course import identity
 from autograder.course import release as releases
 from autograder.course import scaffold
 from autograder.course import statement as statements
@@ -185,14 +186,20 @@ def new(assignment_id, title):
               help="The folder holding the student's submission (Gradescope: /autograder/submission).")
 @click.option("--results", type=click.Path(path_type=Path), required=True,
               help="Where to write results.json (Gradescope: /autograder/results/results.json).")
-@click.option("--student-id", help="The student id for the seed; default: from "
+@click.option("--student-id", help="The student id for the seed; default: the course's "
+              "student key (course.toml: sid, email or user_id) of the submitter in "
               "submission_metadata.json beside the submission, else 'student'.")
 @click.option("--allow-weak-isolation", is_flag=True, help=WEAK_HELP)
 def run_autograder(assignment_id, submission, results, student_id, allow_weak_isolation):
     """Grade one submission the way Gradescope calls an autograder."""
     settings = _settings(allow_weak_isolation=allow_weak_isolation or None)
     a = load(settings.course_dir, assignment_id)
-    sid = student_id or intake.gradescope_user_id(submission) or "student"
+    try:
+        sid = student_id or intake.gradescope_student(
+            submission, identity.student_key(settings.course_dir)) or "student"
+    except SubmissionError as e:  # never graded under another id: "could not grade", and why
+        write_student_files(Grade.failure(a.id, "unknown", e.message, 0.0), results.parent)
+        raise
     try:
         grade = grade_submission(a, Submission(sid, submission, module_file(submission, a.id)),
                                  settings)
@@ -281,7 +288,7 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
 def _grade_one(a: Assignment, submissions: Path, target: Path, book, settings, engine, *,
                regrade: bool, only: set[str] | None) -> None:
     """One assignment: grade (resuming), record each grade, then write the class report."""
-    subs = intake.find(submissions, a.id, settings.cache_dir)
+    subs = intake.find(submissions, a.id, settings.cache_dir, identity.student_key(a.root))
     if only:
         missing = sorted(only - {s.student_id for s in subs})
         if missing:

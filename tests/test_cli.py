@@ -217,7 +217,7 @@ def test_run_autograder_applies_the_late_policy_from_gradescopes_metadata(tmp_pa
     root = tmp_path / "autograder"
     shutil.copytree(TOY / "submissions" / "good", root / "submission")
     (root / "submission_metadata.json").write_text(json.dumps({
-        "created_at": "2026-10-03T10:00:00+00:00", "users": [{"id": 7, "name": "S"}],
+        "created_at": "2026-10-03T10:00:00+00:00", "users": [{"id": 7, "sid": "s7", "name": "S"}],
         "assignment": {"due_date": "2026-09-01T00:00:00+00:00"}}))
     done = ulp("run-autograder", "toy", "--submission", root / "submission", "--results",
                root / "results" / "results.json", env_extra={"ULP_COURSE_DIR": str(course)})
@@ -256,3 +256,19 @@ def test_an_override_by_hand_reaches_every_output_and_can_be_undone(tmp_path):
     one_line_error(ulp("override", "toy", "bad", "--out", out, "--set", "1", env_extra=env), 5,
                    "needs a reason")
     one_line_error(ulp("override", "toy", "bad", "--out", out, env_extra=env), 2, "exactly one")
+
+
+def test_run_autograder_refuses_a_submitter_without_the_course_key(tmp_path):
+    """Graded under Gradescope's user id, a student would get other per-student values than
+    the statement drawn for their roster id: without a sid, no grade, and the reason."""
+    import json
+
+    root = tmp_path / "autograder"
+    shutil.copytree(TOY / "submissions" / "good", root / "submission")
+    (root / "submission_metadata.json").write_text(json.dumps({
+        "created_at": "2026-10-01T10:00:00+00:00", "users": [{"id": 4242, "name": "S"}]}))
+    done = ulp("run-autograder", "toy", "--submission", root / "submission", "--results",
+               root / "results" / "results.json", env_extra={"ULP_COURSE_DIR": str(TOY)})
+    one_line_error(done, 4, "lacks a student id (sid)", "course.toml")
+    res = json.loads((root / "results" / "results.json").read_text())
+    assert res["score"] == 0 and "lacks a student id" in res["extra_data"]["ulp"]["grader_error"]

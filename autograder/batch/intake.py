@@ -2,14 +2,16 @@
 
 Three shapes are accepted:
 
-- a folder with one sub-folder per student, named by the student id (the original contract);
+- a folder with one sub-folder per student, named by the student's id (the course's key, see
+  :mod:`autograder.course.identity`);
 - a single file, graded as one student named by the file's stem;
 - Gradescope's "Export Submissions" zip, or that zip unpacked: ``submission_metadata.yml`` beside
   one ``submission_<n>/`` folder per submission. The YAML is written by Ruby, so its keys are
   symbols (``:submitters:``, ``:sid:``, ``:created_at:``); a group submission lists several
-  submitters, and each of them is graded on the same files. A student's id is the one ulp graded
-  them under on Gradescope (its user id, in the stored results' ``extra_data``) when the export
-  has it, else their student id (``:sid:``), else their email; ``:sid:`` is kept for Canvas.
+  submitters, and each of them is graded on the same files. A student's id is the course's key:
+  ``:sid:`` or ``:email:``, or for ``user_id`` the id ulp graded them under on Gradescope (in the
+  stored results' ``extra_data``); a submitter without it is refused. ``:sid:`` is kept for
+  Canvas.
 
 Each submission also has a time, for the late policy. Gradescope's is ``:created_at`` in the
 metadata. A plain folder has none, so the time is the modification time of the graded file,
@@ -35,6 +37,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from autograder.course import identity
 from autograder.errors import SubmissionError
 from autograder.model import STUDENT_ID, Submission, module_file
 
@@ -43,11 +46,13 @@ TIMES = "submission_times.csv"
 MAX_UNPACKED_BYTES = 2 * 1024**3  # a zip bomb stops here; a class of .py files is far smaller
 
 
-def find(submissions: Path, assignment_id: str, cache_dir: Path | None = None) -> list[Submission]:
-    """Every student's submission in ``submissions``, in a stable order."""
+def find(submissions: Path, assignment_id: str, cache_dir: Path | None = None,
+         key: str = identity.DEFAULT) -> list[Submission]:
+    """Every student's submission in ``submissions``, in a stable order; a Gradescope export's
+    students under the course's student ``key`` (:mod:`autograder.course.identity`)."""
     submissions = Path(submissions)
     if submissions.is_file() and submissions.suffix.lower() == ".zip":
-        return _gradescope(unpack(submissions, cache_dir), assignment_id)
+        return _gradescope(unpack(submissions, cache_dir), assignment_id, key)
     if submissions.is_file():
         return [Submission(submissions.stem, submissions, submissions, _mtime(submissions), "file")]
     if not submissions.is_dir():
@@ -56,7 +61,7 @@ def find(submissions: Path, assignment_id: str, cache_dir: Path | None = None) -
                               "Gradescope's 'Export Submissions' downloads")
     root = gradescope_root(submissions)
     if root is not None:
-        return _gradescope(root, assignment_id)
+        return _gradescope(root, assignment_id, key)
     times = _read_times(submissions / TIMES)
     found = []
     for p in sorted(submissions.iterdir()):
@@ -85,13 +90,15 @@ def _autograder_metadata(submission: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def gradescope_user_id(submission: Path) -> str | None:
-    """The submitter's Gradescope user id in the run's metadata, or None."""
+def gradescope_student(submission: Path, key: str) -> str | None:
+    """The submitter's canonical id (``key``: sid, email or user_id) from the run's metadata;
+    None where there is no metadata (not a Gradescope run); a SubmissionError where the
+    submitter lacks that id."""
     users = _autograder_metadata(submission).get("users") or []
-    try:
-        return str(users[0]["id"]) if users else None
-    except (KeyError, TypeError, IndexError):
+    if not users:
         return None
+    return identity.from_gradescope_user(users[0], key, str(Path(submission).parent /
+                                                               "submission_metadata.json"))
 
 
 def gradescope_times(submission: Path) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -276,7 +283,7 @@ def _graded_as(record: dict) -> str | None:
     return str(sid).strip() if sid not in (None, "", "student") else None
 
 
-def _gradescope(root: Path, assignment_id: str) -> list[Submission]:
+def _gradescope(root: Path, assignment_id: str, key: str) -> list[Submission]:
     meta = read_metadata(root)
     found: dict[str, Submission] = {}
     for folder_name, record in sorted(meta.items(), key=lambda kv: str(kv[0])):
@@ -290,13 +297,15 @@ def _gradescope(root: Path, assignment_id: str) -> list[Submission]:
         people = _key(record, "submitters") or []
         for person in people:
             sis = str(_key(person, "sid") or "").strip()
-            sid = sis or str(_key(person, "email") or "").strip()
-            if len(people) == 1:
-                sid = _graded_as(record) or sid
+            if key == "user_id":  # not in the export: the id ulp graded under on Gradescope
+                sid = _graded_as(record) if len(people) == 1 else None
+            else:
+                sid = str(_key(person, key) or "").strip()
             if not sid:
-                raise SubmissionError(f"{where}: a submitter has neither a student id (:sid:) nor "
-                                      "an email; add student ids to the Gradescope roster and "
-                                      "export again")
+                raise SubmissionError(
+                    f"{where}: a submitter lacks {identity.KEYS[key]}, which this course uses "
+                    f"to tell students apart ({identity.FILE}: student_key = {key!r}); add it "
+                    "to the Gradescope roster and export again, or choose another student_key")
             if not STUDENT_ID.fullmatch(sid):
                 raise SubmissionError(f"{where}: student id {sid!r} cannot name a folder (use "
                                       "letters, digits and . @ + _ -); fix it in the Gradescope "

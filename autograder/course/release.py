@@ -302,6 +302,8 @@ def gradescope_files(a: Assignment, secret: bytes | None) -> dict[str, tuple[byt
     files[f"course/reference/{a.id}.py"] = (a.reference.read_bytes(), 0o600)
     if a.stub.exists():
         files[f"course/student_template/{a.id}.py"] = (a.stub.read_bytes(), 0o644)
+    if (a.root / "course.toml").is_file():  # the course's student key (identity.py)
+        files["course/course.toml"] = ((a.root / "course.toml").read_bytes(), 0o644)
     if secret:  # the grader must derive the same per-student values as the statements
         files["course_secret"] = (secret, 0o600)
     return files

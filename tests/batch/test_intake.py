@@ -35,7 +35,7 @@ submission_102:
     :sid: 'bob'
     :email: bob@uni.edu
   - :name: Carol
-    :sid: ''
+    :sid: 'carol'
     :email: carol@uni.edu
   :created_at: 2026-09-30 10:00:00.000000000 -07:00
   :history:
@@ -84,17 +84,42 @@ def zip_folder(folder: Path, dest: Path) -> Path:
 
 def check_export(found):
     by = {s.student_id: s for s in found}
-    # a group: both; no sid: the email; graded on Gradescope as 777001: that id, sid kept
-    assert sorted(by) == ["777001", "alice", "bob", "carol@uni.edu"]
-    assert (by["777001"].sis_id, by["777001"].path.name) == ("dan", "kv_cache.ipynb")
-    assert (by["alice"].sis_id, by["carol@uni.edu"].sis_id) == ("alice", None)
+    # the course's key (default: sid) for everyone; a group: both members
+    assert sorted(by) == ["alice", "bob", "carol", "dan"]
+    assert (by["dan"].sis_id, by["dan"].path.name) == ("dan", "kv_cache.ipynb")
+    assert (by["alice"].sis_id, by["carol"].sis_id) == ("alice", "carol")
     assert by["alice"].path.name == "kv_cache.py" and by["alice"].path.read_text() == "A = 1\n"
     assert by["bob"].path.parts[-3:] == ("repo", "src", "kv_cache.py")
-    assert by["carol@uni.edu"].path == by["bob"].path
+    assert by["carol"].path == by["bob"].path
     assert by["alice"].submitted_at == dt.datetime(2026, 10, 2, 7, 30, 12, 123456, tzinfo=UTC)
     assert by["bob"].submitted_at == dt.datetime(2026, 9, 30, 17, tzinfo=UTC)
     assert (by["alice"].name, by["alice"].email, by["alice"].source) == (
         "Alice Liddell", "alice@uni.edu", "gradescope")
+
+
+def test_the_course_key_names_every_student_and_a_submitter_without_it_is_refused(tmp_path):
+    """One key for the course (course.toml: sid, email or user_id), never a mix: a student
+    graded under another id would draw other per-student values than their statement."""
+    root = gradescope_export(tmp_path / "export")
+    by_email = {s.student_id for s in submissions.find(root, "kv_cache", key="email")}
+    assert by_email == {"alice@uni.edu", "bob@uni.edu", "carol@uni.edu", "dan@uni.edu"}
+    with pytest.raises(SubmissionError, match="lacks a Gradescope user id"):
+        submissions.find(root, "kv_cache", key="user_id")  # only dan was graded on Gradescope
+    (root / submissions.METADATA).write_text(GRADESCOPE_YML.replace(":sid: 'carol'", ":sid: ''"))
+    with pytest.raises(SubmissionError, match=r"submission_102: a submitter lacks a student id"):
+        submissions.find(root, "kv_cache")
+
+
+def test_the_course_key_is_read_from_course_toml(tmp_path):
+    from autograder.course import identity
+    from autograder.errors import CourseError
+
+    assert identity.student_key(tmp_path) == "sid"
+    (tmp_path / "course.toml").write_text('student_key = "email"\n')
+    assert identity.student_key(tmp_path) == "email"
+    (tmp_path / "course.toml").write_text('student_key = "name"\n')
+    with pytest.raises(CourseError, match="must be one of sid, email, user_id"):
+        identity.student_key(tmp_path)
 
 
 def test_a_gradescope_export_folder(tmp_path):

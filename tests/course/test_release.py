@@ -27,7 +27,8 @@ from helpers import ROOT, TOY
 KEY = b"release-test course secret 8c1f"
 SECRET = "release-test course secret 8c1f"
 ROSTER = ["alice", "bob.smith@uni.edu", "12345"]
-GRADESCOPE_USER = 12345  # users[0].id in submission_metadata.json
+GRADESCOPE_USER = 4242  # users[0].id in submission_metadata.json: not the course's key
+GRADESCOPE_SID = "12345"  # users[0].sid: the course's key (sid), as in the roster
 ULP = shutil.which("ulp", path=str(Path(sys.executable).parent))
 
 
@@ -247,7 +248,8 @@ def fake_gradescope(tmp_path: Path, gradescope_zip: Path, submission: str) -> Pa
     (root / "results").mkdir()
     (root / "submission_metadata.json").write_text(json.dumps({
         "id": 987, "created_at": "2025-01-01T00:00:00Z", "submission_method": "upload",
-        "users": [{"email": "student@uni.edu", "id": GRADESCOPE_USER, "name": "A Student"}],
+        "users": [{"email": "student@uni.edu", "id": GRADESCOPE_USER, "sid": GRADESCOPE_SID,
+                   "name": "A Student"}],
         "previous_submissions": []}))
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")  # as Gradescope does
     return root
@@ -275,8 +277,8 @@ def test_run_autograder_grades_a_submission_as_gradescope_would(released, toy_re
     res = run_like_gradescope(root)
     ulp = res["extra_data"]["ulp"]
     assert res["score"] == 6 and ulp["max_score"] == 6
-    assert ulp["student_id"] == str(GRADESCOPE_USER), "the student id comes from submission_metadata.json"
-    assert ulp["seed"] == secrets.seed(KEY, "toy", str(GRADESCOPE_USER)), "the bundled course secret seeds the run"
+    assert ulp["student_id"] == GRADESCOPE_SID, "the course's key (sid) from submission_metadata.json"
+    assert ulp["seed"] == secrets.seed(KEY, "toy", GRADESCOPE_SID), "the bundled course secret seeds the run"
     for p in [root / "source", *(root / "source").rglob("*")]:
         assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, f"{p} is readable by others"
 
