@@ -153,7 +153,9 @@ def check(assignment_id, file, student_id):
     if not file.is_file():
         raise UsageError(f"{file} does not exist: write your solution in {assignment_id}.py "
                          "(start from the stub) or give its path")
-    grade = grade_submission(a, Submission(student_id, file, file), settings, include_hidden=False)
+    # the file's folder, as a submitted folder is graded: .py files beside it are its helpers
+    grade = grade_submission(a, Submission(student_id, file.resolve().parent, file), settings,
+                             include_hidden=False)
     console.print(Markdown(render_markdown(grade)))
     sys.exit(0 if grade.score == grade.max_score else 1)
 

@@ -27,6 +27,9 @@ NO_FORK_SERVER_ENV = "ULP_NO_FORK_SERVER"
 # inputs alone catch. Never set for grading.
 GENERATED_ONLY_ENV = "ULP_GENERATED_ONLY"
 CACHE_DIR_ENV = "ULP_CACHE_DIR"  # where Gradescope export zips are unpacked
+# Helper modules a submission may bring beside its module (copied into the sandbox with it).
+MAX_HELPERS = 20
+MAX_HELPER_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)

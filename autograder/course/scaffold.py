@@ -33,6 +33,7 @@ STATEMENT = '''\
 # {{{{ title }}}}{{% if student_id %}} — for {{{{ student_id }}}}{{% endif %}}
 
 Total: {{{{ points }}}} points. Module: `{id}.py` (start from the stub `{id}.py`).
+{{{{ submitting }}}}
 
 ## The contract
 

@@ -13,6 +13,17 @@ from autograder.course import secrets
 from autograder.course.assignment import Assignment
 from autograder.course.tests import collect
 from autograder.errors import CourseError, UsageError
+from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS
+
+# What every statement says about what is graded (the engine's rules, so one text for all).
+SUBMITTING = """\
+Submit `{id}.py`, or a notebook `{id}.ipynb` whose code cells, in order, form the module
+(IPython-only `%` and `!` lines, and `%%` cells other than `%%time`, `%%timeit` and `%%capture`,
+are dropped; with both, `{id}.py` is graded). Other `.py` files beside it in your submission
+(at most {max_files} files, {max_mib} MiB in all) are helper modules your module may import;
+the forbidden names below count in them too, against every function. A file named in
+another case (`{Id}.py`) is graded with a note; a submission without the module scores 0 and
+says what it found."""
 
 
 def render(a: Assignment, student_id: str | None = None, secret: bytes | None = None) -> str:
@@ -31,7 +42,9 @@ def render(a: Assignment, student_id: str | None = None, secret: bytes | None = 
     try:
         return env.get_template(a.statement.name).render(
             title=a.title, points=sum(t.points for t in tests), student_id=student_id,
-            variant=secrets.variant(a, secret, student_id), tests=tests, assignment=a)
+            variant=secrets.variant(a, secret, student_id), tests=tests, assignment=a,
+            submitting=SUBMITTING.format(id=a.id, Id=a.id.capitalize(), max_files=MAX_HELPERS,
+                                         max_mib=MAX_HELPER_BYTES // 2**20))
     except jinja2.TemplateError as e:
         where = f", line {e.lineno}" if getattr(e, "lineno", None) else ""
         raise CourseError(f"{a.statement}{where}: {type(e).__name__}: {e}") from e

@@ -43,8 +43,10 @@ class Worker:
 
     def __init__(self, submission_file: Path, module_name: str, limits: Limits,
                  isolation: sandbox.Isolation, runtime_forbidden: list[str] = (),
-                 guard_tensors: bool = False, gpu: bool = False, forbidden_modules: list[str] = ()):
+                 guard_tensors: bool = False, gpu: bool = False, forbidden_modules: list[str] = (),
+                 helpers: dict[str, bytes] | None = None):
         self.submission_file = Path(submission_file)
+        self.helpers = dict(helpers or {})  # file name -> source: modules beside the student's
         self.module_name = module_name
         self.limits = limits
         self.isolation = isolation
@@ -79,6 +81,9 @@ class Worker:
         copy = self.workdir / "submission"
         copy.mkdir()
         shutil.copy2(self.submission_file, copy / f"{self.module_name}.py")
+        for name, data in self.helpers.items():  # read-only beside the module, importable
+            (copy / name).write_bytes(data)
+            os.chmod(copy / name, 0o444)
         if sandbox.drops_uid(self.isolation):
             os.chmod(self.workdir, 0o711)  # the worker may pass through, not list
             for p in (copy, copy / f"{self.module_name}.py"):

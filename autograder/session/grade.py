@@ -30,7 +30,7 @@ from autograder.errors import CourseError, SandboxError, SubmissionError
 from autograder.model import FLAGS, Grade, Submission, TestVerdict, describe_flags, module_file
 from autograder.sandbox import isolation as sandbox
 from autograder.session.plugin import HIDDEN_FEEDBACK, GradingPlugin, Verdict
-from autograder.settings import GradingSettings
+from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS, GradingSettings
 
 STUDENT_OUTPUT_KEEP = 16 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -85,6 +85,30 @@ def _naming_notes(a: Assignment, file: Path) -> list[str]:
     return notes
 
 
+def _helpers(a: Assignment, submission: Submission,
+             file: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The other ``.py`` files beside the module in a submitted folder (helper modules it may
+    import), bounded; and notes for the student. A single submitted file has none."""
+    if not Path(submission.path).is_dir():
+        return {}, []
+    found = sorted(p for p in file.parent.glob("*.py")
+                   if p.is_file() and not p.is_symlink() and p.name != file.name
+                   and p.name.lower() != f"{a.id}.py")
+    helpers, notes, total = {}, [], 0
+    for p in found:
+        size = p.stat().st_size
+        if len(helpers) >= MAX_HELPERS or total + size > MAX_HELPER_BYTES:
+            notes.append(f"Only {len(helpers)} helper module(s) were copied for your code to "
+                         f"import (at most {MAX_HELPERS} files, {MAX_HELPER_BYTES >> 20} MiB "
+                         f"in all); left out: {', '.join(q.name for q in found[len(helpers):])}.")
+            break
+        helpers[p.name] = p.read_bytes()
+        total += size
+    if helpers:
+        notes.insert(0, f"Helper modules beside {file.name}: {', '.join(helpers)}.")
+    return helpers, notes
+
+
 def _no_submission(a: Assignment, submission: Submission, settings: GradingSettings, seed: int,
                    device: str, isolation: dict, include_hidden: bool, elapsed: float) -> Grade:
     """A submission without the module: one message, every test failed unrun, flagged."""
@@ -137,12 +161,14 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
     if file is None:
         return _no_submission(a, submission, settings, seed, device, isolation.as_dict(),
                               include_hidden, time.monotonic() - started)
-    messages = _naming_notes(a, file)
+    helpers, messages = _helpers(a, submission, file)
+    messages = _naming_notes(a, file) + messages
     original = file
     with tempfile.TemporaryDirectory(prefix="ulp-grade-") as scratch:
         file, notes = _as_module(file, Path(scratch))
         messages += notes
-        plugin = GradingPlugin(a, file, submission.student_id, settings, isolation, device)
+        plugin = GradingPlugin(a, file, submission.student_id, settings, isolation, device,
+                               helpers)
         args = [str(d) for d in a.test_files(include_hidden)] + [
             "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
             "--rootdir", str(a.folder), "--confcutdir", str(a.folder), "-c", os.devnull,

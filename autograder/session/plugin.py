@@ -49,7 +49,8 @@ class Verdict:
 
 class GradingPlugin:
     def __init__(self, assignment: Assignment, submission_file: Path, student_id: str,
-                 settings: GradingSettings, isolation: Isolation, device: str = "cpu"):
+                 settings: GradingSettings, isolation: Isolation, device: str = "cpu",
+                 helpers: dict[str, bytes] | None = None):
         self.assignment = assignment
         self.submission_file = Path(submission_file)
         self.student_id = student_id
@@ -62,10 +63,16 @@ class GradingPlugin:
         self.machine_errors: list[str] = []  # the sandbox failed: no grade either
         source = self.submission_file.read_text(errors="replace") if self.submission_file.exists() else ""
         self.forbidden_report = forbidden.check_source(source, assignment.forbidden)
+        for name, data in (helpers or {}).items():  # a helper's use counts against every function
+            found = forbidden.check_source(data.decode("utf-8", "replace"), assignment.forbidden)
+            self.forbidden_report.findings.extend(
+                forbidden.Finding(f.line, forbidden.MODULE_LEVEL, f"{f.what} in {name}")
+                for f in found.findings)
         self.worker = Worker(self.submission_file, assignment.id, assignment.limits, isolation,
                              runtime_forbidden=assignment.forbidden.runtime,
                              forbidden_modules=assignment.forbidden.modules,
-                             guard_tensors=assignment.worker.guard_tensors, gpu=device == "cuda")
+                             guard_tensors=assignment.worker.guard_tensors, gpu=device == "cuda",
+                             helpers=helpers)
         self.module = StudentModule(self.worker, assignment.functions, assignment.attributes,
                                     self.forbidden_report, assignment.forbidden.why, assignment.id)
 

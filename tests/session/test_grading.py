@@ -300,3 +300,21 @@ def test_many_calls_in_one_round_trip_answer_and_fail_like_single_calls(tmp_path
             forged.many("half", [(2,), (4,)])
     finally:
         forged._worker.close()
+
+
+def test_helper_modules_beside_the_module_are_importable_and_checked(toy_env, tmp_path):
+    """A Gradescope-style folder: toy.py imports its own helper; a forbidden name in a helper
+    counts against every function, like module-level code."""
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "arith.py").write_text("def plus(a, b):\n    return a + b\n")
+    (tmp_path / "s" / "toy.py").write_text(
+        "from arith import plus\nNAME = 'me'\n\ndef add(a, b):\n    return plus(a, b)\n\n"
+        "def half(x):\n    if x % 2:\n        raise ValueError('odd')\n    return x // 2\n")
+    res = grade_one("toy", "s", tmp_path / "s", tmp_path / "o")
+    assert res["score"] == 6, res["output"]
+    assert "Helper modules beside toy.py: arith.py" in res["output"]
+    (tmp_path / "s" / "arith.py").write_text("import math\n\ndef plus(a, b):\n"
+                                            "    return math.fsum([a, b])\n")
+    res = grade_one("toy", "s", tmp_path / "s", tmp_path / "o2")
+    failed = [t for t in res["tests"] if t["status"] == "failed" and "hidden" not in t["tags"]]
+    assert failed and all("math.fsum in arith.py" in t["output"] for t in failed), res["tests"]
