@@ -157,6 +157,10 @@ def check(assignment_id, file, student_id):
     grade = grade_submission(a, Submission(student_id, file.resolve().parent, file), settings,
                              include_hidden=False)
     console.print(Markdown(render_markdown(grade)))
+    hidden = sum(t.points for t in collect(a) if t.hidden)
+    if hidden:
+        console.print(f"These were the public tests ({grade.max_score:g} points). When you "
+                      f"submit, hidden tests worth {hidden:g} more points run too.")
     sys.exit(0 if grade.score == grade.max_score else 1)
 
 
@@ -323,10 +327,22 @@ def _grade_one(a: Assignment, submissions: Path, target: Path, book, settings, e
             continue
         c = current.get(s.student_id)
         extra = [f"{c.days_late} d, -{100 * c.penalty:g} %", f"{c.final_score:g}"] if late and c else []
-        table.add_row(s.student_id, f"{g.score:g} / {g.max_score:g}", ", ".join(g.failed)[:60],
+        table.add_row(s.student_id, f"{g.score:g} / {g.max_score:g}", _names(g.failed),
                       ", ".join(g.flags), *extra)
     console.print(table)
     _class_report(target, a.id, list(current.values()))
+
+
+def _names(names: list[str], width: int = 60) -> str:
+    """As many whole names as fit in ``width`` characters, then how many more (never a name cut
+    in the middle)."""
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        more = len(names) - i - 1
+        if shown and len(", ".join([*shown, name]) + (f", +{more} more" if more else "")) > width:
+            return ", ".join(shown) + f", +{len(names) - i} more"
+        shown.append(name)
+    return ", ".join(shown)
 
 
 def _class_report(target: Path, aid: str, current: list) -> Path | None:

@@ -272,3 +272,14 @@ def test_run_autograder_refuses_a_submitter_without_the_course_key(tmp_path):
     one_line_error(done, 4, "lacks a student id (sid)", "course.toml")
     res = json.loads((root / "results" / "results.json").read_text())
     assert res["score"] == 0 and "lacks a student id" in res["extra_data"]["ulp"]["grader_error"]
+
+
+def test_check_says_the_hidden_tests_are_worth_more_and_tables_cut_no_name():
+    from autograder.cli import _names
+
+    stub = ROOT / "student_template" / "kahan_sum.py"
+    done = ulp("check", "kahan_sum", stub)
+    assert "hidden tests worth 9 more points" in " ".join(done.stdout.split()), done.stdout[-1500:]
+    names = [f"test_function_number_{i}_is_exact" for i in range(5)]
+    shown = _names(names, width=60)
+    assert len(shown) <= 60 and shown.endswith("+4 more") and shown.startswith(names[0] + ",")

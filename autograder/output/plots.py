@@ -54,6 +54,8 @@ class Series:
         among = f" of the {self.kept} drawn" if self.kept < self.count else ""
         if math.isnan(r):
             words += f"; at least one error{among} was NaN"
+        elif math.isinf(r) and any(math.isinf(e) for e in self.error):
+            words += f"; the worst error{among} was infinite (an answer of ±inf or an overflow)"
         elif math.isinf(r):
             words += f"; the worst error{among} was over a bound of 0 (an exact result was required)"
         elif self.count:

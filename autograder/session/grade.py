@@ -123,7 +123,8 @@ def _no_submission(a: Assignment, submission: Submission, settings: GradingSetti
     return Grade(
         assignment=a.id, student_id=submission.student_id, score=0.0,
         max_score=sum(t.points for t in tests), tests=tests,
-        output=clean_text("\n".join([f"{a.id}: 0 / {sum(t.points for t in tests):g} points.",
+        output=clean_text("\n".join([f"{a.id}: 0 / {sum(t.points for t in tests):g} points "
+                                      "from the tests.",
                                       message, *describe_flags(["no submission"])])),
         execution_time=round(elapsed, 3), flags=["no submission"], seed=seed,
         tests_hash=a.tests_hash(settings), submission_sha256=None, device=device,
@@ -192,7 +193,8 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
     verdicts = list(plugin.outcomes.values())
     tests = [_verdict(v) for v in verdicts]
     score, max_score = sum(t.score for t in tests), sum(t.points for t in tests)
-    summary = [f"{a.id}: {score:g} / {max_score:g} points.", *messages]
+    # "from the tests": a late penalty or a change by hand may make the final score another
+    summary = [f"{a.id}: {score:g} / {max_score:g} points from the tests.", *messages]
     if plugin.not_graded:
         summary.append(f"Not graded on this machine ({device}, no CUDA GPU): "
                        f"{', '.join(plugin.not_graded)}. Speed is graded only on a GPU.")

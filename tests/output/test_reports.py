@@ -266,3 +266,14 @@ def test_the_blank_check_catches_a_blank_page(tmp_path):
     assert text == "17.6 / 30"
     with pytest.raises(AssertionError, match="looks blank"):
         assert_not_blank(shot)
+
+
+def test_an_infinite_error_is_called_infinite_not_an_exact_bound():
+    """-inf against a ±0.33 tolerance once read 'over a bound of 0 (an exact result was
+    required)'."""
+    s = plots.series_of({"t": [{"label": "l", "count": 1, "over": 1, "error": ["inf"],
+                                "bound": [0.33]}]})[0]
+    assert "infinite" in s.caption() and "bound of 0" not in s.caption()
+    exact = plots.series_of({"t": [{"label": "l", "count": 1, "over": 1, "error": [1e-3],
+                                    "bound": [0.0]}]})[0]
+    assert "over a bound of 0" in exact.caption()
