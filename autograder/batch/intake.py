@@ -310,7 +310,7 @@ def _gradescope(root: Path, assignment_id: str, key: str) -> list[Submission]:
                 raise SubmissionError(f"{where}: student id {sid!r} cannot name a folder (use "
                                       "letters, digits and . @ + _ -); fix it in the Gradescope "
                                       "roster and export again")
-            sub = Submission(sid, path, path if path.is_file() else None, when, "gradescope",
+            sub = Submission(sid, folder, path if path.is_file() else None, when, "gradescope",
                              _key(person, "name"), _key(person, "email"), sis or None,
                              {"gradescope_submission": str(folder_name)})
             if sid not in found or (when and found[sid].submitted_at

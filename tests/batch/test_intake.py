@@ -86,11 +86,12 @@ def check_export(found):
     by = {s.student_id: s for s in found}
     # the course's key (default: sid) for everyone; a group: both members
     assert sorted(by) == ["alice", "bob", "carol", "dan"]
-    assert (by["dan"].sis_id, by["dan"].path.name) == ("dan", "kv_cache.ipynb")
+    assert (by["dan"].sis_id, by["dan"].file.name) == ("dan", "kv_cache.ipynb")
     assert (by["alice"].sis_id, by["carol"].sis_id) == ("alice", "carol")
-    assert by["alice"].path.name == "kv_cache.py" and by["alice"].path.read_text() == "A = 1\n"
-    assert by["bob"].path.parts[-3:] == ("repo", "src", "kv_cache.py")
-    assert by["carol"].path == by["bob"].path
+    assert by["alice"].file.name == "kv_cache.py" and by["alice"].file.read_text() == "A = 1\n"
+    assert by["alice"].path.name == "submission_101"  # the folder: helper modules come along
+    assert by["bob"].file.parts[-3:] == ("repo", "src", "kv_cache.py")
+    assert by["carol"].file == by["bob"].file
     assert by["alice"].submitted_at == dt.datetime(2026, 10, 2, 7, 30, 12, 123456, tzinfo=UTC)
     assert by["bob"].submitted_at == dt.datetime(2026, 9, 30, 17, tzinfo=UTC)
     assert (by["alice"].name, by["alice"].email, by["alice"].source) == (
@@ -133,7 +134,7 @@ def test_a_gradescope_export_zip_unpacks_once_to_the_same_place(tmp_path, monkey
     first = submissions.find(z, "kv_cache", tmp_path / "cache")
     check_export(first)
     again = submissions.find(z, "kv_cache", tmp_path / "cache")
-    assert [s.path for s in again] == [s.path for s in first]
+    assert [s.file for s in again] == [s.file for s in first]
 
 
 @pytest.mark.parametrize("member", ["../evil.py", "/abs/evil.py"])
