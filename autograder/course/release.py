@@ -97,6 +97,13 @@ def _files(folder: Path) -> list[Path]:
                   and p.suffix != ".pyc")
 
 
+def _parse(path: Path) -> ast.Module:
+    try:
+        return ast.parse(path.read_text())
+    except SyntaxError as e:
+        raise ReleaseError(f"{path} does not parse ({e}): fix it before releasing") from e
+
+
 def _grading_files(a: Assignment) -> list[Path]:
     """What grading ``a`` reads from its folder: everything but the self-test samples."""
     return [p for p in _files(a.folder) if a.selftest not in p.parents]
@@ -112,11 +119,7 @@ def requirements(a: Assignment) -> tuple[list[str], list[str]]:
     for path in sources:
         if not path.exists():
             continue
-        try:
-            tree = ast.parse(path.read_text())
-        except SyntaxError as e:
-            raise ReleaseError(f"{path} does not parse ({e}): fix it before releasing") from e
-        for node in ast.walk(tree):
+        for node in ast.walk(_parse(path)):
             if isinstance(node, ast.Import):
                 found |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -214,11 +217,7 @@ def _public_tests_need_reference(a: Assignment) -> list[str]:
     for path in _files(a.public_tests):
         if path.suffix != ".py":
             continue
-        try:
-            tree = ast.parse(path.read_text())
-        except SyntaxError as e:
-            raise ReleaseError(f"{path} does not parse ({e}): fix it before releasing") from e
-        for node in ast.walk(tree):
+        for node in ast.walk(_parse(path)):
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test") \
                     and "ref" in [arg.arg for arg in node.args.args + node.args.kwonlyargs]:
                 found.append(f"{path.name}::{node.name}")
