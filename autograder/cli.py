@@ -60,14 +60,6 @@ def _settings(**overrides) -> GradingSettings:
     return GradingSettings.from_env(**overrides)
 
 
-def _require_isolation(settings: GradingSettings) -> None:
-    """Fail closed before grading untrusted code: one line saying what is missing and how to get
-    it (every grader process checks again)."""
-    problem = isolation.refusal(isolation.choose(settings.isolation), settings.allow_weak_isolation)
-    if problem:
-        raise SandboxError(problem)
-
-
 WEAK_HELP = ("Grade even where bubblewrap does not work, at the strongest weaker level that still "
              "runs student code under a uid of its own; every result and the class report say "
              "so. Never as the grader's own user.")
@@ -273,16 +265,14 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file: give a folder (it is made if missing) for "
                          "the results, the reports and the gradebook")
-    if address and backend != "ray":
-        raise UsageError("--address goes with --backend ray")
     if all_ and intake.is_gradescope_export(submissions):
         raise UsageError(f"{submissions} is a Gradescope export, which holds one assignment: "
                          "give that assignment's id instead of --all")
     settings = _settings(max_examples=max_examples,
                          allow_weak_isolation=allow_weak_isolation or None)
     todo = _assignments(settings, assignment_id, all_)
-    if backend == "local":  # a Ray node checks its own isolation when it grades
-        _require_isolation(settings)
+    if backend == "local":  # fail closed before grading (a Ray node checks its own)
+        isolation.require(settings.isolation, settings.allow_weak_isolation)
     engine = runner.backend_for(backend, workers=workers, address=address)
     with gradebook.open_gradebook(out, db) as book:
         for a in todo:

@@ -170,6 +170,11 @@ class Grade:
         return self.adjustment.apply(late) if self.adjustment else late
 
     @property
+    def lateness(self) -> Late | None:
+        """The late record where the submission was late (days late > 0), else None."""
+        return self.late if self.late and self.late.is_late else None
+
+    @property
     def failed(self) -> list[str]:
         return [t.name for t in self.tests if not t.passed]
 

@@ -22,8 +22,8 @@ import time
 import tempfile
 from pathlib import Path
 
-from autograder.batch import child, pool
-from autograder.batch.backends import Job, grade_in_subprocess
+from autograder.batch import pool
+from autograder.batch.backends import Job, grade_in_pool, grade_in_subprocess
 from autograder.course.assignment import Assignment, load
 from autograder.course.secrets import seed
 from autograder.errors import UsageError
@@ -67,14 +67,8 @@ def grade_on_node(assignment_id: str, student_id: str, filename: str | None, dat
             file.write_bytes(data)
         job = Job(Submission(student_id, folder, file), Path(tmp, "out"))
         job.out_dir.mkdir()
-        if pool.available():
-            (job.out_dir / "results.json").unlink(missing_ok=True)
-            req = child.request(a, job.submission, job.out_dir, settings)
-            outcome, problem = _node_pool().run(req, a.limits.submission_timeout_s)
-            run = Run(outcome, results.read(job.out_dir / "results.json")
-                      if outcome is Outcome.OK else None, problem)
-        else:
-            run = grade_in_subprocess(a, job, settings)
+        run = (grade_in_pool(_node_pool(), a, job, settings) if pool.available()
+               else grade_in_subprocess(a, job, settings))
         if run.grade is None:
             return run.problem or "the grader on the Ray node wrote no results"
         return results.to_json(run.grade)

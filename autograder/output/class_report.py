@@ -61,7 +61,7 @@ def summarise(graded: list[Grade]) -> dict:
         example = {"message": message, "input": failing_input}
     students = [{"id": g.student_id, "href": quote(g.student_id, safe="") + "/report.html",
                  "score": g.score, "final": g.final_score, "max_score": g.max_score,
-                 "late": g.late if g.late and g.late.is_late else None,
+                 "late": g.lateness,
                  "failed": len(g.failed), "flags": list(g.flags)} for g in graded]
     levels = Counter(str(g.isolation.get("level", "?")) for g in graded if not g.is_grader_failure)
     return {
@@ -104,7 +104,7 @@ def write(out_dir: Path, assignment_id: str, graded: list[Grade]) -> Path:
     atomic_write(out_dir / "class-report.html", render(assignment_id, graded))
     for g in graded:
         folder = out_dir / g.student_id
-        if ((g.late and g.late.is_late) or g.adjustment) and folder.parent == out_dir \
+        if (g.lateness or g.adjustment) and folder.parent == out_dir \
                 and folder.name not in ("", ".", "..") \
                 and (folder / "report.html").is_file():
             write_student_files(g, folder)  # the final score everywhere: results.json too

@@ -58,7 +58,7 @@ def _context(g: Grade, with_plots: bool) -> dict:
                for s in series]
     final = g.final_score
     return {"u": g, "score": g.score, "final": final,
-            "late": g.late if g.late and g.late.is_late else None, "max_score": g.max_score,
+            "late": g.lateness, "max_score": g.max_score,
             "output": g.output, "tests": g.tests, "failures": failures,
             "passed": sum(t.passed for t in g.tests), "failed": len(failures),
             "figures": figures, "warnings": list(g.isolation.get("warnings") or []),

