@@ -233,9 +233,9 @@ DB_HELP = ("The gradebook: a SQLAlchemy URL (postgresql+psycopg://user@host/cour
               show_default=True,
               help="Where grading runs: local (this machine, a pre-loaded grader forking a child "
               "per submission) or ray (one Ray task per submission; the nodes need ulp installed).")
-@click.option("--address", metavar="ADDR", envvar="RAY_ADDRESS",
+@click.option("--address", metavar="ADDR",
               help="With --backend ray: the cluster to join (ray://head:10001 or head:6379); "
-              "default: $RAY_ADDRESS, else a local Ray instance.")
+              "default: $RAY_ADDRESS (Ray reads it), else a local Ray instance.")
 @click.option("--regrade", is_flag=True,
               help="Grade again even where OUT holds a current grade (after a test fix); the "
               "gradebook keeps the earlier grades as history.")

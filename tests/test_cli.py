@@ -283,3 +283,10 @@ def test_check_says_the_hidden_tests_are_worth_more_and_tables_cut_no_name():
     names = [f"test_function_number_{i}_is_exact" for i in range(5)]
     shown = _names(names, width=60)
     assert len(shown) <= 60 and shown.endswith("+4 more") and shown.startswith(names[0] + ",")
+
+
+def test_a_ray_address_in_the_environment_does_not_stop_a_local_grade(tmp_path):
+    """RAY_ADDRESS is Ray's: set for a cluster, it must not make `ulp grade` (local) refuse."""
+    done = ulp("grade", "toy", TOY / "submissions", "--out", tmp_path / "out",
+               env_extra={"ULP_COURSE_DIR": str(TOY), "RAY_ADDRESS": "head:6379"})
+    assert done.returncode == 0, done.stderr[-1000:]
