@@ -132,22 +132,45 @@ class Override(Base):
 
 @dataclass
 class Current:
-    """A student's current grade for one assignment, as reports and exports read it."""
+    """A student's current grade for one assignment, as reports and exports read it: the grade
+    (with its late record, attempt number and any change by hand) and who and when."""
     student_id: str
     name: str | None
     email: str | None
     assignment_id: str
-    attempt: int
     attempts: int
     submitted_at: dt.datetime | None
-    score: float
-    max_score: float
-    days_late: int
-    penalty: float
-    final_score: float
-    tests_hash: str
     graded_at: dt.datetime
-    grade: Grade  # with its late information and attempt number
+    grade: Grade
+
+    @property
+    def attempt(self) -> int:
+        return self.grade.attempt
+
+    @property
+    def score(self) -> float:
+        """What the tests gave (raw)."""
+        return self.grade.score
+
+    @property
+    def max_score(self) -> float:
+        return self.grade.max_score
+
+    @property
+    def days_late(self) -> int:
+        return self.grade.late.days_late if self.grade.late else 0
+
+    @property
+    def penalty(self) -> float:
+        return self.grade.late.penalty if self.grade.late else 0.0
+
+    @property
+    def final_score(self) -> float:
+        return self.grade.final_score
+
+    @property
+    def tests_hash(self) -> str:
+        return self.grade.tests_hash or ""
 
 
 def _attempt_order(a: Attempt):
@@ -359,10 +382,8 @@ class Gradebook:
                     stored.adjustment = overrides[sid].as_adjustment()
                 rows.append(Current(
                     student_id=sid, name=student.name, email=student.email,
-                    assignment_id=assignment_id, attempt=a.number, attempts=count,
-                    submitted_at=_aware(a.submitted_at), score=g.score, max_score=g.max_score,
-                    days_late=g.days_late, penalty=g.penalty, final_score=stored.final_score,
-                    tests_hash=g.tests_hash, graded_at=_aware(g.graded_at),
+                    assignment_id=assignment_id, attempts=count,
+                    submitted_at=_aware(a.submitted_at), graded_at=_aware(g.graded_at),
                     grade=stored))
             return rows
 
