@@ -208,7 +208,7 @@ def run_autograder(assignment_id, submission, results, student_id, allow_weak_is
         submitted, gradescope_due = intake.gradescope_times(submission)
         r = a.late.assess(a.due or gradescope_due, submitted, grade.score)
         grade.late = Late(r["submitted_at"], r["days_late"], r["penalty"], r["raw_score"],
-                          r["final_score"])
+                          r["final_score"], r["due"])
     write_student_files(grade, results.parent)
     if results.name != "results.json":
         (results.parent / "results.json").replace(results)

@@ -115,6 +115,7 @@ class Late:
     penalty: float  # a fraction of the raw score
     raw_score: float
     final_score: float
+    due: str | None = None  # ISO 8601 with the course's UTC offset, as assignment.toml gives it
 
     @property
     def is_late(self) -> bool:

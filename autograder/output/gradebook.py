@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
-                        create_engine, event, select)
+                        create_engine, event, inspect, select, text)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, relationship,
                             selectinload)
@@ -89,6 +89,7 @@ class Grading(Base):
     days_late: Mapped[int] = mapped_column(Integer, default=0)
     penalty: Mapped[float] = mapped_column(Float, default=0.0)  # a fraction of the raw score
     final_score: Mapped[float] = mapped_column(Float)
+    due: Mapped[str | None] = mapped_column(String(40), nullable=True)  # ISO, course's offset
     flags: Mapped[list] = mapped_column(JSON, default=list)
     results_json: Mapped[str] = mapped_column(Text)
     graded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -237,6 +238,7 @@ class Gradebook:
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             Base.metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
         except GradebookError:
             raise
         except Exception as e:  # noqa: BLE001 - any driver error: say which database and what to do
@@ -318,7 +320,7 @@ class Gradebook:
         grading = Grading(attempt_id=attempt.id, tests_hash=tests_hash, outcome_sha256=digest,
                           score=grade.score, max_score=grade.max_score,
                           days_late=assessed["days_late"], penalty=assessed["penalty"],
-                          final_score=assessed["final_score"], flags=list(grade.flags),
+                          final_score=assessed["final_score"], due=assessed["due"], flags=list(grade.flags),
                           results_json=json.dumps(results.to_json(grade), allow_nan=False),
                           graded_at=_now(), confirmed_at=_now())
         session.add(grading)
@@ -376,7 +378,7 @@ class Gradebook:
                 stored = results.from_json(json.loads(g.results_json))
                 stored.late = Late(submitted_at=_iso(a.submitted_at), days_late=g.days_late,
                                    penalty=g.penalty, raw_score=g.score,
-                                   final_score=g.final_score)
+                                   final_score=g.final_score, due=g.due)
                 stored.attempt = a.number
                 if sid in overrides:
                     stored.adjustment = overrides[sid].as_adjustment()
@@ -456,6 +458,19 @@ class Gradebook:
                      "graded_at": _iso(g.graded_at),
                      "tests": {t.name: t.status for t in g.tests}}
                     for a in attempts for g in a.gradings]
+
+
+def _add_missing_columns(engine) -> None:
+    """Bring a gradebook written by an older ulp up to date: add each nullable column it lacks
+    (create_all makes missing tables, never missing columns). No data is changed."""
+    have = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        present = {c["name"] for c in have.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=engine.dialect)
+                with engine.begin() as conn:
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -148,6 +148,7 @@ def error_vs_bound(s: Series) -> str:
     zero = [(at(b), lo) for e, b in pts if e == 0 and b > 0]
     bad = [(at(b), at(e)) for e, b in pts if not (e <= b)]
     exact = sum(1 for e, b in pts if e == 0 and b == 0)
+    pinned = sum(1 for e, _ in pts if not math.isfinite(e))
 
     svg = _Svg(760, 360, left=84, right=472, top=36, bottom=306, lo=lo, hi=hi)
     svg.polygon([(lo, lo), (hi, hi), (lo, hi)], fill=RED, opacity=0.06)
@@ -166,6 +167,10 @@ def error_vs_bound(s: Series) -> str:
         legend.append(("triangle", BLUE, f"error exactly 0 ({len(zero)})"))
     if bad:
         legend.append(("cross", RED, f"over the bound ({len(bad)})"))
+    if pinned:  # an infinite error has no place on the axis: say where it went
+        left, _, top, _ = svg.box
+        svg.text(left - 6, top + 4, "∞", size=13, anchor="end", extra=f' fill="{RED}"')
+        legend.append(("none", RED, f"error infinite or NaN ({pinned}): on the top edge, at ∞"))
     if exact:  # nothing to draw, but the legend accounts for every kept example
         legend.append(("none", GREY, f"bound 0, error 0 ({exact}, not drawn)"))
     svg.frame("allowed bound for the example", "|error| of your answer", s.label)
@@ -283,11 +288,13 @@ def score_histogram(scores: list[float], max_score: float) -> str:
 def pass_rates(names: list[str], rates: list[float]) -> str:
     """A horizontal bar per test: the share of students who passed it (red where under half)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.2, 0.6 + 0.26 * max(1, len(names))))
+    fig, ax = plt.subplots(figsize=(8.0, 0.8 + 0.36 * max(1, len(names))))
     y = list(range(len(names)))[::-1]
-    ax.barh(y, [100 * r for r in rates], color=[GREEN if r >= 0.5 else RED for r in rates])
-    ax.set_yticks(y, names, fontsize=8)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% of students who passed")
+    bars = ax.barh(y, [100 * r for r in rates], color=[GREEN if r >= 0.5 else RED for r in rates])
+    ax.bar_label(bars, [f"{100 * r:.0f} %" for r in rates], padding=3, fontsize=10)
+    ax.set_yticks(y, names, fontsize=11)
+    ax.set_xlim(0, 112)  # room for the label of a bar at 100 %
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel("% of students who passed", fontsize=11)
     ax.grid(True, axis="x", alpha=0.25)
     return _data_uri(fig)

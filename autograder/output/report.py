@@ -13,6 +13,7 @@ The HTML page is one file (plots are ``data:`` PNGs, no JavaScript), so it opens
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from pathlib import Path
@@ -37,6 +38,20 @@ def jinja_env() -> jinja2.Environment:
     return env
 
 
+def course_time(iso: str | None, due: str | None) -> str:
+    """A time as the course reads it: in the due date's own UTC offset (the one assignment.toml
+    gives), to the minute, with that offset named; "" for no time."""
+    if not iso:
+        return ""
+    when = dt.datetime.fromisoformat(iso)
+    zone = dt.datetime.fromisoformat(due).tzinfo if due else None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    when = when.astimezone(zone or dt.timezone.utc)
+    offset = when.strftime("%z")
+    return when.strftime("%Y-%m-%d %H:%M") + f" (UTC{offset[:3]}:{offset[3:]})"
+
+
 def split_example(output: str) -> tuple[str, str]:
     """(message, smallest failing input) of a failed test's feedback; the input may be ""."""
     m = _EXAMPLE.search(output or "")
@@ -57,7 +72,10 @@ def _context(g: Grade, with_plots: bool) -> dict:
     figures = [{"s": s, "caption": s.caption(), "src": _plot(s) if with_plots else ""}
                for s in series]
     final = g.final_score
-    return {"u": g, "score": g.score, "final": final,
+    late = g.lateness
+    when = ({"due": course_time(late.due, late.due),
+             "submitted": course_time(late.submitted_at, late.due)} if late else {})
+    return {"when": when,"u": g, "score": g.score, "final": final,
             "late": g.lateness, "max_score": g.max_score,
             "output": g.output, "tests": g.tests, "failures": failures,
             "passed": sum(t.passed for t in g.tests), "failed": len(failures),

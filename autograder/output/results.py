@@ -39,7 +39,7 @@ def to_json(g: Grade) -> dict:
     if g.late is not None:
         ulp["late"] = {"submitted_at": g.late.submitted_at, "days_late": g.late.days_late,
                        "penalty": g.late.penalty, "raw_score": g.late.raw_score,
-                       "final_score": g.late.final_score}
+                       "final_score": g.late.final_score, "due": g.late.due}
     if g.attempt is not None:
         ulp["attempt"] = g.attempt
     if g.adjustment is not None:

@@ -158,9 +158,23 @@ def test_the_gradebook_applies_the_late_policy_and_keeps_the_raw_score(book):
     late = cur.grade.late
     assert late.raw_score == 2 and late.final_score == pytest.approx(1.6)
     assert late.days_late == 2 and late.submitted_at.startswith("2026-10-03T")
+    assert late.due == "2026-10-01T23:59:00-07:00"  # in the course's zone, for the reports
     with Session(book.engine) as s:  # the stored results.json itself is untouched
         stored = s.scalars(select(gradebook.Grading.results_json)).one()
     assert '"late"' not in stored
+
+
+def test_a_gradebook_from_an_older_ulp_gains_the_new_columns_and_keeps_its_grades(db_url):
+    """A gradebook written before gradings had a due column opens, gains the column, keeps
+    every grade, and records new ones with their due date."""
+    with gradebook.Gradebook(db_url) as b:
+        record(b, result("old"))
+        with b.engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE gradings DROP COLUMN due")
+    with gradebook.Gradebook(db_url, create=False) as b:
+        record(b, result("new"), submitted_at=DUE, due=DUE, late=POLICY)
+        got = {c.student_id: c.grade.late.due for c in b.current("kv_cache")}
+    assert got == {"old": None, "new": "2026-10-01T23:59:00-07:00"}
 
 
 def _course(tmp_path: Path, toml_extra: str) -> Path:

@@ -34,7 +34,7 @@ SUBMISSIONS = ROOT / "assignments" / "kahan_sum" / "selftest"
 CLASS = {"ada": "correct_float32_scalars", "bruno": "buggy_kahan_sign_flipped",
          "chen": "buggy_partial_not_implemented"}
 LATE = {"submitted_at": "2026-11-30T10:00:00+00:00", "days_late": 2, "penalty": 0.2,
-        "raw_score": 21.0, "final_score": 16.8}
+        "raw_score": 21.0, "final_score": 16.8, "due": "2026-11-28T23:59:00-08:00"}
 
 
 def grade_of(*verdicts: Verdict) -> Grade:
@@ -148,6 +148,8 @@ def test_results_hold_small_observations_of_visible_tests(graded):
 def test_student_report_shows_failures_inputs_plots_and_lateness(graded):
     page = (graded["out"] / "bruno" / "report.html").read_text()  # rewritten with late numbers
     assert "16.8 / 30" in page and "2 days late" in page and "21 / 30" in page and "penalty 20%" in page
+    # both times in the course's own zone (the due date's offset), not UTC
+    assert "submitted 2026-11-30 02:00 (UTC-08:00), due 2026-11-28 23:59 (UTC-08:00)" in page
     assert "Smallest failing input" in page and "x=array([1., 1.], dtype=float32)" in page
     assert page.count("data:image/svg+xml;base64,") == 3 and "<script" not in page
     assert "0 of 1 example" in page  # the caption of the failed error bound
@@ -156,7 +158,7 @@ def test_student_report_shows_failures_inputs_plots_and_lateness(graded):
     assert "30 / 30" in on_time and "Late:" not in on_time and "late penalty" not in on_time
     md = (graded["out"] / "bruno" / "report.md").read_text()
     assert "- FAIL **test_kahan_sum_error_bound**" in md and "within the allowed bound" in md
-    assert "final 16.8" in md
+    assert "final 16.8" in md and "due 2026-11-28 23:59 (UTC-08:00)" in md
 
 
 def test_class_report_numbers(graded):
@@ -277,3 +279,14 @@ def test_an_infinite_error_is_called_infinite_not_an_exact_bound():
     exact = plots.series_of({"t": [{"label": "l", "count": 1, "over": 1, "error": [1e-3],
                                     "bound": [0.0]}]})[0]
     assert "over a bound of 0" in exact.caption()
+
+
+def test_an_infinite_error_drawn_on_the_top_edge_is_labelled():
+    """A point pinned to the top edge once looked like an ordinary large error."""
+    s = plots.series_of({"t": [{"label": "l", "count": 2, "over": 1, "error": ["inf", 1e-9],
+                                "bound": [0.33, 1e-8]}]})[0]
+    svg = base64.b64decode(plots.error_vs_bound(s).split(",", 1)[1]).decode()
+    assert "∞" in svg and "error infinite or NaN (1): on the top edge" in svg
+    finite = plots.series_of({"t": [{"label": "l", "count": 1, "over": 0, "error": [1e-9],
+                                     "bound": [1e-8]}]})[0]
+    assert "∞" not in base64.b64decode(plots.error_vs_bound(finite).split(",", 1)[1]).decode()
