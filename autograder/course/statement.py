@@ -19,9 +19,10 @@ from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS
 SUBMITTING = """\
 Submit `{id}.py`, or a notebook `{id}.ipynb` whose code cells, in order, form the module
 (IPython-only `%` and `!` lines, and `%%` cells other than `%%time`, `%%timeit` and `%%capture`,
-are dropped; with both, `{id}.py` is graded). Other `.py` files beside it in your submission
-(at most {max_files} files, {max_mib} MiB in all) are helper modules your module may import;
-the forbidden names below count in them too, against every function. A file named in
+are dropped; with both, `{id}.py` is graded). Other `.py` files beside it that your module
+imports (`import helpers`, directly or through each other; at most {max_files} files,
+{max_mib} MiB in all) are its helper modules: the forbidden names below count in them too,
+against every function. Files it does not import are ignored. A file named in
 another case (`{Id}.py`) is graded with a note; a submission without the module scores 0 and
 says what it found."""
 

@@ -8,6 +8,7 @@ starts; what comes back here is data, judged by the tests.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import io
@@ -85,15 +86,43 @@ def _naming_notes(a: Assignment, file: Path) -> list[str]:
     return notes
 
 
-def _helpers(a: Assignment, submission: Submission,
-             file: Path) -> tuple[dict[str, bytes], list[str]]:
-    """The other ``.py`` files beside the module in a submitted folder (helper modules it may
-    import), bounded; and notes for the student. A single submitted file has none."""
+def _imports(source: str) -> set[str]:
+    """The top-level names of the modules ``source`` imports (``import a.b``, ``from a import b``,
+    ``from .a import b``: ``a``); none where it does not parse (the tests say why)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                names.add(node.module.split(".")[0])
+            elif node.level:  # from . import a, b
+                names.update(alias.name for alias in node.names)
+    return names
+
+
+def _helpers(a: Assignment, submission: Submission, file: Path,
+             module: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The ``.py`` files beside the module in a submitted folder that it imports, directly or
+    through each other (its helper modules), bounded; and notes for the student. Files it does
+    not import cannot run (dynamic imports are forbidden), so scratch files in the folder are
+    neither copied nor checked. A single submitted file has none."""
     if not Path(submission.path).is_dir():
         return {}, []
-    found = sorted(p for p in file.parent.glob("*.py")
-                   if p.is_file() and not p.is_symlink() and p.name != file.name
-                   and p.name.lower() != f"{a.id}.py")
+    beside = {p.stem: p for p in file.parent.glob("*.py")
+              if p.is_file() and not p.is_symlink() and p.name != file.name
+              and p.name.lower() != f"{a.id}.py"}
+    found, todo = [], [module.read_text(errors="replace")]
+    while todo:
+        for name in sorted(_imports(todo.pop())):
+            p = beside.pop(name, None)
+            if p is not None:
+                found.append(p)
+                todo.append(p.read_text(errors="replace"))
     helpers, notes, total = {}, [], 0
     for p in found:
         size = p.stat().st_size
@@ -160,12 +189,13 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
     if file is None:
         return _no_submission(a, submission, settings, seed, device, isolation.as_dict(),
                               include_hidden, time.monotonic() - started)
-    helpers, messages = _helpers(a, submission, file)
-    messages = _naming_notes(a, file) + messages
+    messages = _naming_notes(a, file)
     original = file
     with tempfile.TemporaryDirectory(prefix="ulp-grade-") as scratch:
-        file, notes = _as_module(file, Path(scratch))
-        messages += notes
+        module, notes = _as_module(file, Path(scratch))
+        helpers, found = _helpers(a, submission, file, module)
+        messages += found + notes
+        file = module
         plugin = GradingPlugin(a, file, submission.student_id, settings, isolation, device,
                                helpers)
         args = [str(d) for d in a.test_files(include_hidden)] + [

@@ -318,3 +318,19 @@ def test_helper_modules_beside_the_module_are_importable_and_checked(toy_env, tm
     res = grade_one("toy", "s", tmp_path / "s", tmp_path / "o2")
     failed = [t for t in res["tests"] if t["status"] == "failed" and "hidden" not in t["tags"]]
     assert failed and all("math.fsum in arith.py" in t["output"] for t in failed), res["tests"]
+
+
+def test_files_the_module_does_not_import_are_neither_copied_nor_checked(toy_env, tmp_path):
+    """A student's folder with a scratch script (a forbidden name in it) and a helper imported
+    through another helper: the scratch file costs nothing, the chain of helpers travels."""
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "scratch.py").write_text("import math\nprint(math.fsum([1.0, 2.0]))\n")
+    (tmp_path / "s" / "low.py").write_text("def plus(a, b):\n    return a + b\n")
+    (tmp_path / "s" / "arith.py").write_text("from low import plus\n")
+    (tmp_path / "s" / "toy.py").write_text(
+        "import arith\nNAME = 'me'\n\ndef add(a, b):\n    return arith.plus(a, b)\n\n"
+        "def half(x):\n    if x % 2:\n        raise ValueError('odd')\n    return x // 2\n")
+    res = grade_one("toy", "s", tmp_path / "s", tmp_path / "o")
+    assert res["score"] == 6, res["output"]
+    assert "Helper modules beside toy.py: arith.py, low.py" in res["output"]
+    assert "scratch.py" not in res["output"]
