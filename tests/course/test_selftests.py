@@ -8,6 +8,7 @@ import pytest
 
 from autograder.course import selftest
 from autograder.course.assignment import list_ids
+from autograder.output.report import split_example
 from helpers import ROOT, assignment
 from selftest import graded
 
@@ -37,3 +38,12 @@ def test_the_sample_class_is_built_from_the_self_tests():
         assert f.is_symlink(), f"{f} is a copy; link it to a sample in assignments/<id>/selftest/"
         target = f.resolve()
         assert target.parent == ROOT / "assignments" / f.stem / "selftest" and target.is_file(), f
+
+
+def test_a_failing_config_shows_the_keys_that_matter():
+    """kv_cache's smallest failing input once printed a whole 22-key config.json; it shows the
+    keys that decide the cache size now (the student's function still gets the whole dict)."""
+    g = graded("kv_cache")["buggy_max_seq_len_off_by_one"]
+    out = next(t.output for t in g.tests if t.name == "test_max_seq_len_is_the_largest_that_fits")
+    example = split_example(out)[1]
+    assert "'num_key_value_heads': 8" in example and "intermediate_size" not in example, example

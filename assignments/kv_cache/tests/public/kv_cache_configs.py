@@ -9,10 +9,34 @@ Each entry is ``(name, config, arch, bf16_bytes_per_token)``:
   configs and the formula against each other.
 
 The values are those of the published config.json files (unrelated keys trimmed in places).
-JSON ``null`` is Python ``None``.
+JSON ``null`` is Python ``None``. Each config is a :class:`Config`: a dict that prints only the
+keys that decide the cache size.
 """
 
-LLAMA_3_8B = {
+SHOWN_KEYS = ("num_hidden_layers", "num_attention_heads", "num_key_value_heads", "hidden_size",
+              "head_dim", "kv_lora_rank", "qk_rope_head_dim")
+
+
+def show_config(config: dict) -> str:
+    """The keys of a config that matter, for an assertion message (full configs are long)."""
+    shown = ", ".join(f"{k!r}: {config[k]!r}" for k in SHOWN_KEYS if k in config)
+    more = len(config) - sum(k in config for k in SHOWN_KEYS)
+    return "{" + shown + (f", ... ({more} more keys)" if more else "") + "}"
+
+
+class Config(dict):
+    """A config.json, shown by the keys that matter: hypothesis prints a failing example with
+    this, and a whole published config (twenty-odd keys) buried the few that decide the size.
+    It reaches the student's function as a plain dict."""
+
+    def __repr__(self) -> str:
+        return show_config(self)
+
+    def _repr_pretty_(self, p, cycle) -> None:  # what hypothesis's printer calls
+        p.text(repr(self))
+
+
+LLAMA_3_8B = Config({
     "architectures": ["LlamaForCausalLM"],
     "attention_bias": False,
     "attention_dropout": 0.0,
@@ -36,9 +60,9 @@ LLAMA_3_8B = {
     "transformers_version": "4.40.0.dev0",
     "use_cache": True,
     "vocab_size": 128256,
-}
+})
 
-LLAMA_3_70B = {
+LLAMA_3_70B = Config({
     "architectures": ["LlamaForCausalLM"],
     "attention_bias": False,
     "attention_dropout": 0.0,
@@ -62,9 +86,9 @@ LLAMA_3_70B = {
     "transformers_version": "4.40.0.dev0",
     "use_cache": True,
     "vocab_size": 128256,
-}
+})
 
-MISTRAL_7B = {
+MISTRAL_7B = Config({
     "architectures": ["MistralForCausalLM"],
     "bos_token_id": 1,
     "eos_token_id": 2,
@@ -85,9 +109,9 @@ MISTRAL_7B = {
     "transformers_version": "4.34.0.dev0",
     "use_cache": True,
     "vocab_size": 32000,
-}
+})
 
-QWEN2_5_7B = {  # GQA with 7 query heads per kv head
+QWEN2_5_7B = Config({  # GQA with 7 query heads per kv head
     "architectures": ["Qwen2ForCausalLM"],
     "attention_dropout": 0.0,
     "bos_token_id": 151643,
@@ -111,9 +135,9 @@ QWEN2_5_7B = {  # GQA with 7 query heads per kv head
     "use_cache": True,
     "use_sliding_window": False,
     "vocab_size": 152064,
-}
+})
 
-GEMMA_2B = {  # MQA: one kv head; head_dim stated and equal to hidden_size // heads
+GEMMA_2B = Config({  # MQA: one kv head; head_dim stated and equal to hidden_size // heads
     "architectures": ["GemmaForCausalLM"],
     "attention_bias": False,
     "attention_dropout": 0.0,
@@ -137,11 +161,11 @@ GEMMA_2B = {  # MQA: one kv head; head_dim stated and equal to hidden_size // he
     "transformers_version": "4.38.0.dev0",
     "use_cache": True,
     "vocab_size": 256000,
-}
+})
 
 # Falcon-7B is multi-query attention. Its own config says so with "multi_query": true, a key the
 # contract does not read; this copy states the same fact in the contract's key as well.
-FALCON_7B_MQA = {
+FALCON_7B_MQA = Config({
     "alibi": False,
     "apply_residual_connection_post_layernorm": False,
     "architectures": ["FalconForCausalLM"],
@@ -164,9 +188,9 @@ FALCON_7B_MQA = {
     "transformers_version": "4.27.4",
     "use_cache": True,
     "vocab_size": 65024,
-}
+})
 
-GEMMA_7B = {  # head_dim 256, while hidden_size // heads = 3072 // 16 = 192
+GEMMA_7B = Config({  # head_dim 256, while hidden_size // heads = 3072 // 16 = 192
     "architectures": ["GemmaForCausalLM"],
     "attention_bias": False,
     "attention_dropout": 0.0,
@@ -190,9 +214,9 @@ GEMMA_7B = {  # head_dim 256, while hidden_size // heads = 3072 // 16 = 192
     "transformers_version": "4.38.0.dev0",
     "use_cache": True,
     "vocab_size": 256000,
-}
+})
 
-GEMMA_2_9B = {  # head_dim 256, while hidden_size // heads = 3584 // 16 = 224
+GEMMA_2_9B = Config({  # head_dim 256, while hidden_size // heads = 3584 // 16 = 224
     "architectures": ["Gemma2ForCausalLM"],
     "attention_bias": False,
     "attention_dropout": 0.0,
@@ -221,9 +245,9 @@ GEMMA_2_9B = {  # head_dim 256, while hidden_size // heads = 3584 // 16 = 224
     "transformers_version": "4.42.0.dev0",
     "use_cache": True,
     "vocab_size": 256000,
-}
+})
 
-MISTRAL_NEMO_12B = {  # head_dim 128, while hidden_size // heads = 5120 // 32 = 160
+MISTRAL_NEMO_12B = Config({  # head_dim 128, while hidden_size // heads = 5120 // 32 = 160
     "architectures": ["MistralForCausalLM"],
     "attention_dropout": 0.0,
     "bos_token_id": 1,
@@ -246,9 +270,9 @@ MISTRAL_NEMO_12B = {  # head_dim 128, while hidden_size // heads = 5120 // 32 = 
     "transformers_version": "4.43.0.dev0",
     "use_cache": True,
     "vocab_size": 131072,
-}
+})
 
-LLAMA_7B = {  # the original LLaMA: no num_key_value_heads key at all (MHA)
+LLAMA_7B = Config({  # the original LLaMA: no num_key_value_heads key at all (MHA)
     "architectures": ["LlamaForCausalLM"],
     "bos_token_id": 1,
     "eos_token_id": 2,
@@ -268,9 +292,9 @@ LLAMA_7B = {  # the original LLaMA: no num_key_value_heads key at all (MHA)
     "transformers_version": "4.28.0.dev0",
     "use_cache": True,
     "vocab_size": 32000,
-}
+})
 
-PHI_2 = {  # num_key_value_heads present but null (MHA); head_dim = 2560 // 32 = 80
+PHI_2 = Config({  # num_key_value_heads present but null (MHA); head_dim = 2560 // 32 = 80
     "architectures": ["PhiForCausalLM"],
     "attention_dropout": 0.0,
     "bos_token_id": 50256,
@@ -296,9 +320,9 @@ PHI_2 = {  # num_key_value_heads present but null (MHA); head_dim = 2560 // 32 =
     "transformers_version": "4.37.0",
     "use_cache": True,
     "vocab_size": 51200,
-}
+})
 
-DEEPSEEK_V3 = {  # MLA: num_key_value_heads (128) does not describe the cache
+DEEPSEEK_V3 = Config({  # MLA: num_key_value_heads (128) does not describe the cache
     "architectures": ["DeepseekV3ForCausalLM"],
     "attention_bias": False,
     "attention_dropout": 0.0,
@@ -356,9 +380,9 @@ DEEPSEEK_V3 = {  # MLA: num_key_value_heads (128) does not describe the cache
     "use_cache": True,
     "v_head_dim": 128,
     "vocab_size": 129280,
-}
+})
 
-DEEPSEEK_V2_LITE = {  # MLA with q_lora_rank null (no query compression)
+DEEPSEEK_V2_LITE = Config({  # MLA with q_lora_rank null (no query compression)
     "architectures": ["DeepseekV2ForCausalLM"],
     "attention_bias": False,
     "attention_dropout": 0.0,
@@ -399,7 +423,7 @@ DEEPSEEK_V2_LITE = {  # MLA with q_lora_rank null (no query compression)
     "use_cache": True,
     "v_head_dim": 128,
     "vocab_size": 102400,
-}
+})
 
 # Plain standard attention, nothing unusual: num_key_value_heads given, head_dim absent or
 # equal to hidden_size // num_attention_heads.

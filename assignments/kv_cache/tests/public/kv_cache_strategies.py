@@ -17,6 +17,7 @@ import functools
 
 import numpy as np
 from hypothesis import strategies as st
+from kv_cache_configs import Config, show_config  # noqa: F401 - show_config: for the tests
 
 BITS = {"fp32": 32, "fp16": 16, "bf16": 16, "fp8": 8, "int8": 8, "int4": 4}
 DTYPES = list(BITS)
@@ -53,21 +54,6 @@ def arch_bytes(arch, seq_len: int, batch_size: int, dtype: str) -> int:
     if seq_len <= 0:
         return 0
     return whole_bytes(arch_elements_per_token(arch) * seq_len * batch_size, dtype)
-
-
-def show_config(config: dict) -> str:
-    """The keys of a config that matter, for an assertion message (full configs are long)."""
-    keys = (
-        "num_hidden_layers",
-        "num_attention_heads",
-        "num_key_value_heads",
-        "hidden_size",
-        "head_dim",
-        "kv_lora_rank",
-        "qk_rope_head_dim",
-    )
-    shown = {k: config[k] for k in keys if k in config}
-    return "{" + ", ".join(f"{k!r}: {v!r}" for k, v in shown.items()) + ", ...}"
 
 
 dtypes = st.sampled_from(DTYPES)
@@ -160,7 +146,7 @@ def standard_configs(draw, max_layers=MAX_LAYERS, max_heads=MAX_HEADS, max_head_
                 "vocab_size": 32000,
             }
         )
-    return config, ("std", layers, kv_heads, head_dim)
+    return Config(config), ("std", layers, kv_heads, head_dim)
 
 
 @st.composite
@@ -185,7 +171,7 @@ def mla_configs(draw, max_layers=MAX_LAYERS):
     }
     if draw(st.booleans()):
         config["head_dim"] = rope  # what recent transformers versions write for DeepSeek-V3
-    return config, ("mla", layers, rank, rope)
+    return Config(config), ("mla", layers, rank, rope)
 
 
 def any_configs(**kwargs):
@@ -199,12 +185,12 @@ def with_numpy_values(config: dict, draw) -> dict:
         if type(value) is int:
             value = as_numpy(value, draw(numpy_int_types))
         out[key] = value
-    return out
+    return Config(out)
 
 
 def int64_config(config: dict) -> dict:
     """A copy of config whose integer values are np.int64 (for explicit examples)."""
-    return {k: np.int64(v) if type(v) is int else v for k, v in config.items()}
+    return Config({k: np.int64(v) if type(v) is int else v for k, v in config.items()})
 
 
 def on_real_configs(argname: str = "problem", **fixed):
@@ -213,10 +199,10 @@ def on_real_configs(argname: str = "problem", **fixed):
     always run, so a bug that shows on a real model fails on every seed."""
     from hypothesis import example
 
-    import kv_cache_configs
+    import kv_cache_configs as C
 
     def decorate(test):
-        for _name, config, arch, _bytes in reversed(kv_cache_configs.ALL):
+        for _name, config, arch, _bytes in reversed(C.ALL):
             test = example(**{argname: (config, arch)}, **fixed)(test)
         return test
 
