@@ -5,9 +5,17 @@
 Each mutant is the reference with one small change a buggy student could have made: an
 arithmetic, bitwise or comparison operator swapped (``+``/``-``, ``<``/``<=``, ``&``/``|``,
 ``==``/``!=`` ...), a number constant changed (``c`` -> ``c + 1``), ``and``/``or`` swapped, a unary
-``-`` or ``not`` dropped. All mutants are graded in one batch as submissions, at the
-assignment's own example cap, with no course secret. A mutant is *killed* when it fails a test
-that the unchanged reference (graded the same way) passes, or cannot be graded at all.
+``-`` or ``not`` dropped, a dtype swapped (``float32``/``float64``, ``bfloat16``/``float16``,
+``int32``/``int64`` ...), a slice's end moved by one, the first two arguments of a call swapped,
+a statement dropped (a call, an augmented assignment or a ``raise``). All mutants are graded in
+one batch as submissions, at the assignment's own example cap, with no course secret. A mutant
+is *killed* when it fails a test that the unchanged reference (graded the same way) passes, or
+cannot be graded at all.
+
+A mutant of one function must cost points only in the tests of the functions that use it: a
+killed mutant whose failing tests call none of the public functions that reach the mutated
+code (through the reference's own calls) is listed as a *leak*: a test that judges one function
+by another's output, which would cost a student points twice for one bug.
 
 Some mutants behave exactly like the reference on every valid input (``x < 0`` vs ``x <= 0``
 where ``x == 0`` gives the same answer either way): no test can kill them. Record each one you
@@ -43,6 +51,9 @@ BINOPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv, ast.Div: a
 CMPOPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
           ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn,
           ast.NotIn: ast.In}
+DTYPES = {"float32": "float64", "float64": "float32", "float16": "bfloat16", "bfloat16": "float16",
+          "int8": "int16", "int16": "int8", "int32": "int64", "int64": "int32", "uint8": "int8",
+          "uint16": "uint32", "uint32": "uint16", "uint64": "int64"}
 SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
           ast.Mod: "%", ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&",
           ast.BitOr: "|", ast.BitXor: "^", ast.MatMult: "@", ast.Lt: "<", ast.LtE: "<=",
@@ -52,9 +63,10 @@ SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv:
 
 @dataclass(frozen=True)
 class Site:
-    """One place a mutant can change: the n-th node (in ast.walk order) and how."""
+    """One mutant: the n-th node (in ast.walk order) and which change."""
 
     index: int
+    change: str
     key: str  # "function:line:col change", stable while the reference is unchanged
 
 
@@ -85,19 +97,31 @@ def _skipped(tree: ast.AST) -> set[int]:
     return skip
 
 
-def _change(node: ast.AST) -> str | None:
-    """What one mutation does to ``node`` (as text), or None where nothing applies."""
+def _changes(node: ast.AST) -> list[str]:
+    """The one-change mutations that apply to ``node``, each as text."""
+    out = []
     if isinstance(node, (ast.BinOp, ast.AugAssign)) and type(node.op) in BINOPS:
-        return f"{SYMBOL[type(node.op)]} -> {SYMBOL[BINOPS[type(node.op)]]}"
+        out.append(f"{SYMBOL[type(node.op)]} -> {SYMBOL[BINOPS[type(node.op)]]}")
+    if isinstance(node, (ast.Expr, ast.AugAssign, ast.Raise)) and not (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):  # docstrings
+        out.append(f"drop {type(node).__name__.lower()} statement")
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in CMPOPS:
-        return f"{SYMBOL[type(node.ops[0])]} -> {SYMBOL[CMPOPS[type(node.ops[0])]]}"
+        out.append(f"{SYMBOL[type(node.ops[0])]} -> {SYMBOL[CMPOPS[type(node.ops[0])]]}")
     if isinstance(node, ast.BoolOp):
-        return "and -> or" if isinstance(node.op, ast.And) else "or -> and"
+        out.append("and -> or" if isinstance(node.op, ast.And) else "or -> and")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
-        return "drop -" if isinstance(node.op, ast.USub) else "drop not"
+        out.append("drop -" if isinstance(node.op, ast.USub) else "drop not")
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return f"{node.value!r} -> {node.value + 1!r}"
-    return None
+        out.append(f"{node.value!r} -> {node.value + 1!r}")
+    if isinstance(node, ast.Attribute) and node.attr in DTYPES:
+        out.append(f".{node.attr} -> .{DTYPES[node.attr]}")
+    if isinstance(node, ast.Slice) and node.upper is not None \
+            and not isinstance(node.upper, ast.Constant):  # constant ends: the rule above
+        out.append("slice end + 1")
+    if isinstance(node, ast.Call) and len(node.args) >= 2 \
+            and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
+        out.append("swap first two arguments")
+    return out
 
 
 def sites(source: str) -> list[Site]:
@@ -105,28 +129,36 @@ def sites(source: str) -> list[Site]:
     skip, where = _skipped(tree), _enclosing_functions(tree)
     found = []
     for i, node in enumerate(ast.walk(tree)):
-        change = None if id(node) in skip else _change(node)
-        if change:
+        for change in ([] if id(node) in skip else _changes(node)):
             fn = where.get(id(node), "<module>")
-            found.append(Site(i, f"{fn}:{node.lineno}:{node.col_offset} {change}"))
+            found.append(Site(i, change, f"{fn}:{node.lineno}:{node.col_offset} {change}"))
     return found
 
 
 class _Apply(ast.NodeTransformer):
-    def __init__(self, target: ast.AST):
-        self.target = target
+    def __init__(self, target: ast.AST, change: str):
+        self.target, self.change = target, change
 
     def visit(self, node):
         if node is not self.target:
             return self.generic_visit(node)
-        if isinstance(node, (ast.BinOp, ast.AugAssign)):
+        c = self.change
+        if c.startswith("drop ") and c.endswith(" statement"):
+            return ast.Pass()
+        if c in ("drop -", "drop not"):
+            return node.operand
+        if c == "slice end + 1":
+            node.upper = ast.BinOp(node.upper, ast.Add(), ast.Constant(1))
+        elif c == "swap first two arguments":
+            node.args[0], node.args[1] = node.args[1], node.args[0]
+        elif isinstance(node, ast.Attribute):
+            node.attr = DTYPES[node.attr]
+        elif isinstance(node, (ast.BinOp, ast.AugAssign)):
             node.op = BINOPS[type(node.op)]()
         elif isinstance(node, ast.Compare):
             node.ops = [CMPOPS[type(node.ops[0])]()]
         elif isinstance(node, ast.BoolOp):
             node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-        elif isinstance(node, ast.UnaryOp):
-            return node.operand
         elif isinstance(node, ast.Constant):
             node.value = node.value + 1
         return node
@@ -135,7 +167,27 @@ class _Apply(ast.NodeTransformer):
 def mutant(source: str, site: Site) -> str:
     tree = ast.parse(source)
     target = next(n for i, n in enumerate(ast.walk(tree)) if i == site.index)
-    return ast.unparse(ast.fix_missing_locations(_Apply(target).visit(tree)))
+    return ast.unparse(ast.fix_missing_locations(_Apply(target, site.change).visit(tree)))
+
+
+def callers(source: str, public: list[str]) -> dict[str, set[str]]:
+    """Each function of the reference -> the public functions whose calls reach it (through the
+    reference's own calls, by plain name); module-level code reaches them all."""
+    tree = ast.parse(source)
+    calls = {fn.name: {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+             for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    reach = {"<module>": set(public)}
+    for p in public:
+        seen, todo = set(), [p]
+        while todo:
+            f = todo.pop()
+            if f in seen or f not in calls:
+                continue
+            seen.add(f)
+            todo.extend(calls[f] - seen)
+        for f in seen:
+            reach.setdefault(f, set()).add(p)
+    return reach
 
 
 def main() -> None:
@@ -169,21 +221,31 @@ def main() -> None:
     if base.is_grader_failure or base.failed:
         print(f"warning: the reference, graded as a submission, fails {base.failed or base}: "
               "mutants of what those tests check cannot be judged")
-    killed, survivors = 0, []
+    reach = callers(source, a.functions)
+    killed, survivors, leaks = 0, [], []
     for n, s in enumerate(found):
         g = grades[f"m{n:04d}"]
-        if g.is_grader_failure or set(g.failed) - set(base.failed):
+        new = set(g.failed) - set(base.failed)
+        if g.is_grader_failure or new:
             killed += 1
+            users = reach.get(s.key.split(":")[0], set(a.functions))
+            elsewhere = sorted(t.name for t in g.tests if t.name in new and t.functions
+                               and not users & set(t.functions))
+            if elsewhere:
+                leaks.append((s, elsewhere))
         elif s.key not in equivalent:
             survivors.append(s)
     judged = len(found) - sum(s.key in equivalent for s in found)
     score = killed / judged if judged else 1.0
     print(f"{a.id}: {killed}/{judged} non-equivalent mutants killed ({100 * score:.1f} %; "
-          f"{len(found)} mutants, {len(found) - judged} recorded equivalent; {wall:.0f} s)")
+          f"{len(found)} mutants, {len(found) - judged} recorded equivalent, {len(leaks)} "
+          f"leaking into other functions' tests; {wall:.0f} s)")
     lines = source.splitlines()
     for s in survivors:
         line = int(s.key.split(":")[1])
         print(f"  survived: {s.key}" + (f"    | {lines[line - 1].strip()}" if ns.show_survivors else ""))
+    for s, tests in leaks:
+        print(f"  leak: {s.key} fails {', '.join(tests)}, which call none of the functions using it")
     for key in sorted(set(equivalent) - {s.key for s in found}):
         print(f"  stale entry in {equivalent_file.name}: {key!r} names no mutant")
 
