@@ -9,7 +9,8 @@ rather than recorded. GPU assignments ask Ray for one GPU per task where the clu
 A task whose worker or node dies is retried (``MAX_RETRIES``); results come back as they finish
 and are written into the same ``OUT/<assignment>/<student>/`` folders and gradebook as a local batch.
 
-What crosses Ray: to the node, the student's file as bytes (data: nothing here runs it); back,
+What crosses Ray: to the node, the student's module and the ``.py`` files beside it (the helper
+modules it may import; bounded as grading bounds them) as bytes (data: nothing here runs them); back,
 the results dict, which the trusted grader on the node built from its own verdicts. Ray's own
 serialization of that plain dict is therefore fine; nothing the student's code produced is ever
 unpickled (the worker speaks only the data protocol to the grader on the node).
@@ -29,7 +30,7 @@ from autograder.course.secrets import seed
 from autograder.errors import UsageError
 from autograder.model import Grade, Outcome, Run, Submission
 from autograder.output import results
-from autograder.settings import GradingSettings
+from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS, GradingSettings
 
 #: Retries of a task whose worker process or node died (Ray's system failures only: a grade
 #: that the grader finished, even a zero, is never retried).
@@ -47,13 +48,33 @@ def _node_pool() -> pool.GraderPool:
     return _pool
 
 
-def grade_on_node(assignment_id: str, student_id: str, filename: str | None, data: bytes | None,
-                  driver_settings: dict) -> dict | str:
-    """Runs on a Ray node: grade one submission given as its file's name and bytes (None: the
-    student submitted no module, which grades as the local backend grades an empty folder).
-    The node's own environment gives its course folder and course secret (the task is this
-    node's edge); the rest of the settings are the driver's. Returns the results.json dict, or
-    why the grader could not finish."""
+def submission_files(submission: Submission) -> tuple[str | None, dict[str, bytes]]:
+    """What a Ray task carries: the module's file name (None: no module) and the bytes of it
+    and of the ``.py`` files beside it in a submitted folder (its possible helper modules, at
+    most as many and as large as grading copies; grading then keeps those it imports)."""
+    file = submission.file
+    if file is None:
+        return None, {}
+    files = {file.name: file.read_bytes()}
+    if Path(submission.path).is_dir():
+        total = 0
+        for p in sorted(file.parent.glob("*.py")):
+            if p.name in files or p.is_symlink() or not p.is_file():
+                continue
+            size = p.stat().st_size
+            if len(files) > MAX_HELPERS or total + size > MAX_HELPER_BYTES:
+                break
+            files[p.name], total = p.read_bytes(), total + size
+    return file.name, files
+
+
+def grade_on_node(assignment_id: str, student_id: str, module: str | None,
+                  files: dict[str, bytes], driver_settings: dict) -> dict | str:
+    """Runs on a Ray node: grade one submission given as its files (name -> bytes) and which of
+    them is the module (None: the student submitted no module, which grades as the local
+    backend grades an empty folder). The node's own environment gives its course folder and
+    course secret (the task is this node's edge); the rest of the settings are the driver's.
+    Returns the results.json dict, or why the grader could not finish."""
     mine = GradingSettings.from_env()
     settings = GradingSettings.from_dict(driver_settings).replace(
         course_dir=mine.course_dir, secret=mine.secret)
@@ -61,10 +82,9 @@ def grade_on_node(assignment_id: str, student_id: str, filename: str | None, dat
     with tempfile.TemporaryDirectory(prefix="ulp-ray-") as tmp:
         folder = Path(tmp, "submission", student_id)
         folder.mkdir(parents=True)
-        file = None
-        if data is not None:  # the file itself, whatever its name (a Gradescope export's too)
-            file = folder / Path(filename).name
-            file.write_bytes(data)
+        for name, data in files.items():  # each name as given (a Gradescope export's too)
+            (folder / Path(name).name).write_bytes(data)
+        file = folder / Path(module).name if module is not None else None
         job = Job(Submission(student_id, folder, file), Path(tmp, "out"))
         job.out_dir.mkdir()
         run = (grade_in_pool(_node_pool(), a, job, settings) if pool.available()
@@ -125,9 +145,8 @@ class RayBackend:
             sent = settings.to_dict(with_secret=False)
             pending = {}
             for job in jobs:
-                file = job.submission.file
-                name, data = (file.name, file.read_bytes()) if file else (None, None)
-                pending[task.remote(a.id, job.submission.student_id, name, data, sent)] = \
+                module, files = submission_files(job.submission)
+                pending[task.remote(a.id, job.submission.student_id, module, files, sent)] = \
                     (job, time.monotonic())
             while pending:
                 ready, _ = ray.wait(list(pending), num_returns=1)

@@ -213,3 +213,19 @@ def test_a_grade_past_its_timeout_is_flagged_timeout_both_ways(tmp_path, monkeyp
     for res in (forked, fresh):
         assert res["score"] == 0 and res["extra_data"]["ulp"]["flags"] == ["grader failure", "timeout"]
         assert res["extra_data"]["ulp"]["grader_error"] == "grading took longer than 0.05 s"
+
+
+def test_a_ray_task_carries_the_helper_modules_beside_the_module(toy_env, tmp_path):
+    """A Ray node once received the module alone: its `import arith` failed there."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "arith.py").write_text("def plus(a, b):\n    return a + b\n")
+    (folder / "toy.py").write_text(
+        "from arith import plus\nNAME = 'me'\n\ndef add(a, b):\n    return plus(a, b)\n\n"
+        "def half(x):\n    if x % 2:\n        raise ValueError('odd')\n    return x // 2\n")
+    module, files = ray_cluster.submission_files(Submission("s", folder, folder / "toy.py"))
+    assert module == "toy.py" and set(files) == {"toy.py", "arith.py"}
+    answer = ray_cluster.grade_on_node("toy", "s", module, files,
+                                       settings().to_dict(with_secret=False))
+    assert isinstance(answer, dict) and answer["score"] == 6, answer
+    assert ray_cluster.submission_files(Submission("s", folder, None)) == (None, {})
