@@ -1,0 +1,70 @@
+"""Benchmark: how long one student waits for feedback, end to end, per assignment.
+
+    .venv/bin/python bench/feedback.py [--assignments kahan_sum,kv_cache] [--repeat 3]
+
+For each assignment, the reference (copied to a scratch folder as the student's file) is run
+through the two commands a student or Gradescope starts for one submission, as fresh processes:
+``ulp check ID FILE`` (the public tests) and ``ulp run-autograder ID`` (every test, as
+Gradescope calls it). Each is timed ``--repeat`` times beside a bare ``python -c pass`` and a
+``python -c "import autograder.cli"`` measured in the same run, and the median is printed with
+its ratio to ``python -c pass`` (these machines are noisy: compare ratios, and run it on an
+idle machine). The goal (issue: feedback in a second) is under 1.5 s for a CPU assignment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.course.assignment import list_ids, load
+from autograder.settings import GradingSettings
+
+ULP = Path(sys.executable).with_name("ulp")
+
+
+def wall(cmd: list[str], repeat: int) -> float:
+    """Median seconds of ``repeat`` runs of ``cmd`` (its output discarded; a failure stops)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    settings = GradingSettings.from_env()
+    root = settings.course_dir
+    p.add_argument("--assignments", default=",".join(list_ids(root)))
+    p.add_argument("--repeat", type=int, default=3)
+    ns = p.parse_args()
+    bare = wall([sys.executable, "-c", "pass"], ns.repeat)
+    cli = wall([sys.executable, "-c", "import autograder.cli"], ns.repeat)
+    print(f"python -c pass: {bare:.2f} s; import autograder.cli: {cli:.2f} s "
+          f"({cli / bare:.1f}x); median of {ns.repeat}")
+    print(f"{'assignment':20} {'ulp check':>10} {'ratio':>7} {'run-autograder':>15} {'ratio':>7}")
+    for aid in [a for a in ns.assignments.split(",") if a]:
+        a = load(root, aid)
+        with tempfile.TemporaryDirectory(prefix=f"ulp-feedback-{aid}-") as tmp:
+            submission = Path(tmp, "submission")
+            submission.mkdir()
+            shutil.copy(a.reference, submission / f"{aid}.py")
+            check = wall([str(ULP), "check", aid, str(submission / f"{aid}.py")], ns.repeat)
+            results = Path(tmp, "results", "results.json")
+            results.parent.mkdir()
+            autograde = wall([str(ULP), "run-autograder", aid, "--submission", str(submission),
+                              "--results", str(results), "--student-id", "s001"], ns.repeat)
+        print(f"{aid:20} {check:9.2f}s {check / bare:6.0f}x {autograde:14.2f}s "
+              f"{autograde / bare:6.0f}x{'  (GPU assignment: interpreter on CPU)' if a.gpu else ''}",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
