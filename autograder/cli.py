@@ -30,7 +30,7 @@ from autograder.course.assignment import Assignment, list_ids, load
 from autograder.course.tests import collect
 from autograder.errors import SandboxError, SubmissionError, UlpError, UsageError
 from autograder.model import Grade, Late, Submission, module_file
-from autograder.output import class_report, exports, gradebook
+from autograder.output import class_report, exports
 from autograder.output.report import render_markdown, write_student_files
 from autograder.sandbox import isolation
 from autograder.session.grade import grade_submission
@@ -274,6 +274,8 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
     if backend == "local":  # fail closed before grading (a Ray node checks its own)
         isolation.require(settings.isolation, settings.allow_weak_isolation)
     engine = runner.backend_for(backend, workers=workers, address=address)
+    from autograder.output import gradebook  # the database layer: only where a gradebook is used
+
     with gradebook.open_gradebook(out, db) as book:
         for a in todo:
             _grade_one(a, submissions, out / a.id, book, settings, engine,
@@ -363,6 +365,8 @@ def override(assignment_id, student_id, out, set_to, add, undo, reason, db):
     the student's results.json and reports and the Canvas CSV all show the changed score."""
     if sum(x is not None and x is not False for x in (set_to, add, undo or None)) != 1:
         raise UsageError("give exactly one of --set POINTS, --add POINTS or --undo")
+    from autograder.output import gradebook  # the database layer: only where a gradebook is used
+
     with gradebook.open_gradebook(out, db, create=False) as book:
         if undo:
             book.undo_override(assignment_id, student_id)
@@ -396,6 +400,8 @@ def report_cmd(out, db, only, canvas, roster):
     `ulp grade` lays them out). The Canvas CSV (OUT/canvas.csv) has the columns
     Canvas's Gradebook → Import reads, one per assignment, with the final (late-adjusted)
     scores."""
+    from autograder.output import gradebook  # the database layer: only where a gradebook is used
+
     with gradebook.open_gradebook(out, db, create=False) as book:
         ids = list(only) or book.assignments()
         if not ids:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from autograder.errors import SubmissionError
 
 KEPT_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
@@ -18,6 +16,8 @@ KEPT_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
 
 def to_module(path: Path) -> tuple[str, list[str]]:
     """(module source, notes for the student)."""
+    import nbformat  # noqa: PLC0415 - only for notebooks: it costs every grading's start-up
+
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception as e:  # nbformat raises several kinds: all mean "not a notebook"
