@@ -396,6 +396,8 @@ def seq_len_problems(draw, max_seq=MAX_SEQ, max_weight=2**40):
 
 ODD_MLA = {"num_hidden_layers": 1, "kv_lora_rank": 1, "qk_rope_head_dim": 2}  # 1.5 bytes per token in int4
 ODD_MLA_ARCH = ("mla", 1, 1, 2)
+ONE_BYTE_MLA = {"num_hidden_layers": 1, "kv_lora_rank": 1, "qk_rope_head_dim": 1}  # 1 byte per token in int4
+ONE_BYTE_MLA_ARCH = ("mla", 1, 1, 1)
 LLAMA_3_8B_ARCH = ("std", 32, 8, 128)
 
 # Explicit budgets, each aimed at one classic mistake: an exact fit (a strict < is off by one),
@@ -437,6 +439,7 @@ def test_max_seq_len_is_the_largest_that_fits(sub, problem):
 @given(problem=any_configs(), batch=counts(MAX_BATCH), dtype=dtypes, weight=st.integers(0, 2**40), data=st.data())
 @example(problem=(C.LLAMA_3_8B, LLAMA_3_8B_ARCH), batch=1, dtype="bf16", weight=0, data=None)
 @example(problem=(ODD_MLA, ODD_MLA_ARCH), batch=1, dtype="int4", weight=10**9, data=None)
+@example(problem=(ONE_BYTE_MLA, ONE_BYTE_MLA_ARCH), batch=1, dtype="int4", weight=0, data=None)
 def test_max_seq_len_no_room(sub, problem, batch, dtype, weight, data):
     """max_seq_len is 0 when not even one token fits (budget below weight + cache(1), zero or negative), 1 when exactly one does."""
     config, arch = problem
