@@ -1,0 +1,1 @@
+../../../assignments/stochastic_rounding/selftest/correct_float_arith.py

@@ -1,0 +1,1 @@
+../../../assignments/stochastic_rounding/selftest/buggy_count_accepts_float.py

@@ -1,0 +1,1 @@
+../../../assignments/stochastic_rounding/selftest/buggy_sgd_not_done.py

@@ -1,0 +1,1 @@
+../../../assignments/stochastic_rounding/selftest/malicious_forge_results.py
