@@ -1,0 +1,1 @@
+../../../assignments/norms/selftest/correct_chunked_chan.py

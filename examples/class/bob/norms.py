@@ -1,0 +1,1 @@
+../../../assignments/norms/selftest/buggy_hand_sample_variance.py

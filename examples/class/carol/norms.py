@@ -1,0 +1,1 @@
+../../../assignments/norms/selftest/correct_float64_inside.py

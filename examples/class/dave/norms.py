@@ -1,0 +1,1 @@
+../../../assignments/norms/selftest/buggy_layer_norm_eps_outside_sqrt.py

@@ -1,0 +1,1 @@
+../../../assignments/norms/selftest/malicious_forge_results.py
