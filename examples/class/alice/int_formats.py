@@ -1,0 +1,1 @@
+../../../assignments/int_formats/selftest/correct_arith.py

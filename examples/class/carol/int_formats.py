@@ -1,0 +1,1 @@
+../../../assignments/int_formats/selftest/correct_bitops.py

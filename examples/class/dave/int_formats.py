@@ -1,0 +1,1 @@
+../../../assignments/int_formats/selftest/buggy_decode_bits_unsigned.py

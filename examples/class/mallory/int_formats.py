@@ -1,0 +1,1 @@
+../../../assignments/int_formats/selftest/malicious_forge_results.py
