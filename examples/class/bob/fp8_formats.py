@@ -1,0 +1,1 @@
+../../../assignments/fp8_formats/selftest/buggy_bf16_truncates.py

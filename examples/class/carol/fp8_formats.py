@@ -1,0 +1,1 @@
+../../../assignments/fp8_formats/selftest/correct_frexp_round.py

@@ -1,0 +1,1 @@
+../../../assignments/fp8_formats/selftest/buggy_decode_e5m2_no_subnormals.py

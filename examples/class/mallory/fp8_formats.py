@@ -1,0 +1,1 @@
+../../../assignments/fp8_formats/selftest/malicious_forge_results.py
