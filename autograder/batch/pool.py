@@ -38,7 +38,8 @@ from autograder.model import Outcome
 
 #: What the zygote imports before forking (beyond this module's own imports, which bring the
 #: grading session, pytest and hypothesis): the heavy libraries the tests use.
-PRELOAD = ("numpy", "torch", "hypothesis.extra.numpy", "_pytest.python", "_pytest.fixtures")
+PRELOAD = ("numpy", "torch", "ml_dtypes", "mpmath", "hypothesis.extra.numpy", "_pytest.python",
+           "_pytest.fixtures")
 
 
 def available() -> bool:
@@ -195,7 +196,7 @@ def _zygote() -> int:
         try:
             importlib.import_module(name)
         except ImportError:
-            pass  # torch is optional for the CPU assignments that do not use it
+            pass  # torch, ml_dtypes, mpmath: optional, for the assignments whose tests use them
     from _pytest.config import default_plugins  # what every pytest.main imports first
     for name in default_plugins:
         with contextlib.suppress(ImportError):
