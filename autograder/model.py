@@ -66,6 +66,13 @@ class Submission:
     extra: dict = field(default_factory=dict)
 
 
+def files_beside(file: Path) -> list[Path]:
+    """The other ``.py`` files beside a submitted module (plain files, not links), sorted: the
+    helper modules it may import."""
+    return sorted(p for p in Path(file).parent.glob("*.py")
+                  if p.name != Path(file).name and p.is_file() and not p.is_symlink())
+
+
 def module_file(path: Path, assignment_id: str) -> Path | None:
     """The student's module in what they handed in: ``path`` itself when it is a file, else
     ``<id>.py`` (or, failing that, ``<id>.ipynb``) in the folder ``path``, else the one file whose

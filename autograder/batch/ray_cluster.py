@@ -28,7 +28,7 @@ from autograder.batch.backends import Job, grade_in_pool, grade_in_subprocess
 from autograder.course.assignment import Assignment, load
 from autograder.course.secrets import seed
 from autograder.errors import UsageError
-from autograder.model import Grade, Outcome, Run, Submission
+from autograder.model import Grade, Outcome, Run, Submission, files_beside
 from autograder.output import results
 from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS, GradingSettings
 
@@ -58,9 +58,7 @@ def submission_files(submission: Submission) -> tuple[str | None, dict[str, byte
     files = {file.name: file.read_bytes()}
     if Path(submission.path).is_dir():
         total = 0
-        for p in sorted(file.parent.glob("*.py")):
-            if p.name in files or p.is_symlink() or not p.is_file():
-                continue
+        for p in files_beside(file):
             size = p.stat().st_size
             if len(files) > MAX_HELPERS or total + size > MAX_HELPER_BYTES:
                 break

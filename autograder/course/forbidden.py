@@ -16,6 +16,22 @@ import builtins
 from dataclasses import dataclass, field
 
 MODULE_LEVEL = "<module>"
+
+def imported_modules(tree: ast.AST, *, relative: bool = False) -> set[str]:
+    """The top-level names of the modules ``tree`` imports (``import a.b`` and ``from a import b``:
+    ``a``); with ``relative``, also the modules of a flat folder that ``from .a import b`` and
+    ``from . import a`` name."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.level == 0 or relative):
+            if node.module:
+                names.add(node.module.split(".")[0])
+            elif node.level:
+                names.update(alias.name for alias in node.names)
+    return names
+
 EVASION_NAMES = ["eval", "exec", "compile", "__import__", "__builtins__", "importlib", "builtins",
                  "sys.modules", "runpy"]
 

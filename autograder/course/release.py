@@ -36,6 +36,7 @@ import autograder
 from autograder.course import roster as rosters
 from autograder.course import statement as statements
 from autograder.course.assignment import Assignment
+from autograder.course.forbidden import imported_modules
 from autograder.errors import ReleaseError
 from autograder.model import STUDENT_ID
 
@@ -119,11 +120,7 @@ def requirements(a: Assignment) -> tuple[list[str], list[str]]:
     for path in sources:
         if not path.exists():
             continue
-        for node in ast.walk(_parse(path)):
-            if isinstance(node, ast.Import):
-                found |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
+        found |= imported_modules(_parse(path))
     core, by_extra = engine_modules()
     found -= set(sys.stdlib_module_names) | core | local | {"__future__"}
     extras = {by_extra[m] for m in found if m in by_extra}

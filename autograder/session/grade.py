@@ -26,9 +26,11 @@ import pytest
 from autograder import DISTRIBUTION
 from autograder.course import notebook, secrets
 from autograder.course.assignment import Assignment
+from autograder.course.forbidden import imported_modules
 from autograder.course.tests import collect
 from autograder.errors import CourseError, SandboxError, SubmissionError
-from autograder.model import FLAGS, Grade, Submission, TestVerdict, describe_flags, module_file
+from autograder.model import (FLAGS, Grade, Submission, TestVerdict, describe_flags, files_beside,
+                              module_file)
 from autograder.sandbox import isolation as sandbox
 from autograder.session.plugin import HIDDEN_FEEDBACK, GradingPlugin, Verdict
 from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS, GradingSettings
@@ -90,19 +92,9 @@ def _imports(source: str) -> set[str]:
     """The top-level names of the modules ``source`` imports (``import a.b``, ``from a import b``,
     ``from .a import b``: ``a``); none where it does not parse (the tests say why)."""
     try:
-        tree = ast.parse(source)
+        return imported_modules(ast.parse(source), relative=True)
     except (SyntaxError, ValueError):
         return set()
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.module:
-                names.add(node.module.split(".")[0])
-            elif node.level:  # from . import a, b
-                names.update(alias.name for alias in node.names)
-    return names
 
 
 def _helpers(a: Assignment, submission: Submission, file: Path,
@@ -113,9 +105,7 @@ def _helpers(a: Assignment, submission: Submission, file: Path,
     neither copied nor checked. A single submitted file has none."""
     if not Path(submission.path).is_dir():
         return {}, []
-    beside = {p.stem: p for p in file.parent.glob("*.py")
-              if p.is_file() and not p.is_symlink() and p.name != file.name
-              and p.name.lower() != f"{a.id}.py"}
+    beside = {p.stem: p for p in files_beside(file) if p.name.lower() != f"{a.id}.py"}
     found, todo = [], [module.read_text(errors="replace")]
     while todo:
         for name in sorted(_imports(todo.pop())):
