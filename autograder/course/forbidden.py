@@ -5,7 +5,10 @@ is attributed to the top-level function or class that contains it; a public func
 tainted by its own uses, by those of the helpers it refers to (transitively), and by uses in
 module-level code (which runs for every test). Import aliases are resolved, so
 ``from math import fsum as f; f(x)`` is ``math.fsum``, and ``np.add.reduce`` is
-``numpy.add.reduce``. Dynamic tricks (``eval``, ``__import__``, ``importlib``) are forbidden
+``numpy.add.reduce``. Importing a forbidden module is a use wherever it happens: an import at
+module level counts against every function, because an import can do the work by its side
+effects alone (``import ml_dtypes`` lets ``x.astype("bfloat16")`` round with no name in
+sight). Dynamic tricks (``eval``, ``__import__``, ``importlib``) are forbidden
 alongside, since they exist only to hide a name.
 """
 
@@ -177,12 +180,12 @@ class _Checker:
     def _visit(self, node, owner: str, exempt_ops: bool, stmt) -> None:
         if isinstance(node, ast.Import):
             for a in node.names:
-                if self._module_forbidden(a.name) and owner != MODULE_LEVEL:
+                if self._module_forbidden(a.name):
                     self._add(node, owner, f"import {a.name}")
         elif isinstance(node, ast.ImportFrom) and node.module:
             for a in node.names:
                 full = f"{node.module}.{a.name}"
-                if owner != MODULE_LEVEL and (self._module_forbidden(node.module) or full in self.names):
+                if self._module_forbidden(node.module) or full in self.names:
                     self._add(node, owner, f"from {node.module} import {a.name}")
         elif isinstance(node, ast.Attribute):
             if node.attr in self.spec.attributes:

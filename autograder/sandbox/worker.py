@@ -40,7 +40,9 @@ def main() -> None:
     recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])
     if config.get("events_fd") is not None:
         install_audit_hook(config["events_fd"], config["module_path"])
+    recorder.start()  # forbidden imports the module makes as it loads count against every call
     module, error = _import_student(config["module_path"], config["module_name"])
+    recorder.at_import = recorder.stop()
     if error is not None:
         protocol.write_message(channel_out, ("import_error", error))
         return
@@ -282,6 +284,7 @@ class _RuntimeRecorder:
 
     def __init__(self, names: list[str]):
         self.hits: list[str] = []
+        self.at_import: list[str] = []  # what the student's module did as it was imported
         self.recording = False
         for dotted in names:
             self._wrap(dotted)
@@ -313,8 +316,8 @@ class _RuntimeRecorder:
             pass  # a C type that refuses new attributes: the static check covers it
 
     def watch_imports(self, modules: list[str], student_module: str) -> None:
-        """Record imports of forbidden modules made by the student's own code during a call,
-        however the name was computed (``__builtins__["__imp" + "ort__"]("st" + "ruct")``)."""
+        """Record imports of forbidden modules made by the student's own code while it loads
+        or during a call, however the name was computed (``__builtins__["__imp" + "ort__"]("st" + "ruct")``)."""
         if not modules:
             return
         import builtins
@@ -338,7 +341,7 @@ class _RuntimeRecorder:
 
     def stop(self) -> list[str]:
         self.recording = False
-        return sorted(set(self.hits))
+        return sorted(set(self.hits) | set(self.at_import))
 
 
 class _TensorGuard:

@@ -90,7 +90,7 @@ class StudentModule:
         if not findings and not runtime_hits:
             return
         uses = list(dict.fromkeys([f.describe() for f in findings]
-                                  + [f"`{h}` (called at run time)" for h in runtime_hits]))
+                                  + [f"`{h}` (seen at run time)" for h in runtime_hits]))
         self._worker.flag("forbidden call")
         raise ForbiddenUse(f"{name} uses what {self._assignment} forbids: {', '.join(uses)} in "
                            f"{self._filename()}. {self._why}".strip())

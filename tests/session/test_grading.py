@@ -302,6 +302,34 @@ def test_many_calls_in_one_round_trip_answer_and_fail_like_single_calls(tmp_path
         forged._worker.close()
 
 
+def test_a_forbidden_import_made_as_the_module_loads_counts_against_every_call(tmp_path):
+    """The worker's own record, with no static report behind it: an import done while the
+    module loads (for its side effects, say) is charged to every function, at run time."""
+    from autograder.sandbox.process import Worker
+    from autograder.session.student import StudentModule
+    from autograder.settings import Limits
+    from autograder.testing import ForbiddenUse
+
+    (tmp_path / "toy.py").write_text("import struct  # noqa\n\ndef add(a, b):\n    return a + b\n")
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=3), sandbox.choose(),
+                    forbidden_modules=["struct"])
+    sub = StudentModule(worker, ["add"], [])
+    try:
+        with pytest.raises(ForbiddenUse, match=r"add uses .*`import struct` \(seen at run time\)"):
+            sub.add(1, 2)
+        with pytest.raises(ForbiddenUse):
+            sub.many("add", [(1, 2)])
+    finally:
+        worker.close()
+    (tmp_path / "toy.py").write_text("def add(a, b):\n    import math\n    return a + b\n")
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=3), sandbox.choose(),
+                    forbidden_modules=["struct"])
+    try:
+        assert StudentModule(worker, ["add"], []).add(1, 2) == 3
+    finally:
+        worker.close()
+
+
 def test_helper_modules_beside_the_module_are_importable_and_checked(toy_env, tmp_path):
     """A Gradescope-style folder: toy.py imports its own helper; a forbidden name in a helper
     counts against every function, like module-level code."""
