@@ -164,6 +164,7 @@ class Grade:
     versions: dict = field(default_factory=dict)
     not_graded: list[str] = field(default_factory=list)  # GPU-only tests left out on a CPU
     observations: dict = field(default_factory=dict)  # test name -> error-vs-bound series
+    leaderboard: list[dict] = field(default_factory=list)  # {"name", "value", "order"}
     student_output: str = ""
     grader_error: str | None = None  # why the grader could not finish (staff only)
     late: Late | None = None  # set by the gradebook

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import builtins
 import math
+import statistics
+import time
+from dataclasses import dataclass
 
 import pytest
 
@@ -92,6 +95,27 @@ def observe_worst(error, bound, bad, label: str, among=None) -> None:
     observe(err[i], bnd[i], label=label, over=failed)
 
 
+_leaderboard: list[dict] | None = None  # set by the grading plugin around each test
+
+
+def leaderboard(name: str, value: float, order: str = "desc") -> None:
+    """Put ``value`` on the assignment's leaderboard under ``name`` (Gradescope shows it beside
+    the class's; ``order`` "desc" ranks larger first). Outside a grading session it does
+    nothing. Only visible tests' entries are kept."""
+    if order not in ("asc", "desc"):
+        raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+    if _leaderboard is not None:
+        _leaderboard.append({"name": str(name)[:80], "value": json_float(_as_float_signed(value)),
+                             "order": order})
+
+
+def _as_float_signed(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
+
+
 def _as_float(v) -> float:
     try:
         return abs(float(v))
@@ -100,9 +124,17 @@ def _as_float(v) -> float:
 
 
 def start_observing() -> None:
-    """Begin collecting :func:`observe` calls for one test (the plugin calls this)."""
-    global _observations
-    _observations = {}
+    """Begin collecting :func:`observe` and :func:`leaderboard` calls for one test (the plugin
+    calls this)."""
+    global _observations, _leaderboard
+    _observations, _leaderboard = {}, []
+
+
+def take_leaderboard() -> list[dict]:
+    """End collection of the test's :func:`leaderboard` entries and return them."""
+    global _leaderboard
+    got, _leaderboard = _leaderboard or [], None
+    return got
 
 
 def stop_observing() -> list[dict]:
@@ -193,3 +225,67 @@ def student_exception(info: dict, message: str) -> BaseException:
             cls = StudentRaised
         _mixed[base.__name__] = cls
     return cls(message, info)
+
+
+# ------------------------------------------------------------------ timing GPU kernels
+@dataclass(frozen=True)
+class Timing:
+    """What :func:`benchmark` measured, in seconds per call, the round trip's overhead taken
+    out. ``seconds_per_call`` is the one to judge by: the whole block of timed calls, which a
+    worker that answers early cannot shorten. ``median`` and ``spread`` (10th and 90th
+    percentiles) are of the single calls, for the report."""
+
+    seconds_per_call: float
+    median: float
+    spread: tuple[float, float]
+    overhead: float
+    calls: int
+
+
+def benchmark(sub, name: str, make, iterations: int = 20, warmup: int = 3, check=None) -> Timing:
+    """Time ``sub.<name>`` on the GPU, on the grader's clock.
+
+    ``make(i)`` returns ``(args, kwargs)``, a fresh input for call ``i`` (so a cached or lazily
+    computed output cannot win). The inputs are left in the worker first, untimed; each timed
+    call is then one short round trip in which the worker flushes the GPU's L2 cache, calls the
+    function and waits for the device before it answers. The grader times those round trips
+    and subtracts the median of as many empty ones (the same trip, cache flush included,
+    without the call); the first ``warmup`` calls (compilation, autotuning) are not counted.
+    ``check(args, kwargs, output)``, if given, judges every output, warm-up ones included,
+    after the timing. The clock is in the grader, not in student code: see docs/threat-model.md.
+    """
+    worker = getattr(sub, "_worker", None)
+    if worker is None or not getattr(worker, "gpu", False):
+        raise RuntimeError("benchmark times GPU kernels and needs CUDA: this assignment runs on "
+                           "the CPU here. Mark the test @gpu_only, so that it runs only on a GPU.")
+    return measure(sub, name, make, iterations, warmup, check)
+
+
+def measure(sub, name: str, make, iterations: int, warmup: int, check=None) -> Timing:
+    """:func:`benchmark` without its CUDA check (on the CPU, the worker's wait for the device
+    is a no-op): the engine's own tests run it on the CPU."""
+    if iterations < 1 or warmup < 0:
+        raise ValueError("benchmark needs iterations >= 1 and warmup >= 0")
+    keys = list(range(warmup + iterations))
+    inputs = {}
+    for key in keys:
+        args, kwargs = make(key)
+        inputs[key] = (tuple(args), dict(kwargs))
+        sub._stash(key, *inputs[key])
+    for key in keys[:warmup]:
+        sub._timed(name, key)
+    empty = sorted(sub._timed(None, key) for key in keys[warmup:])
+    overhead = statistics.median(empty)
+    started = time.perf_counter()
+    single = [sub._timed(name, key) for key in keys[warmup:]]
+    sub._timed(None, keys[-1])  # answered only after every timed call has finished
+    block = time.perf_counter() - started
+    for key in keys:
+        output = sub._fetch(key)
+        if check is not None:
+            check(*inputs[key], output)
+    per_call = sorted(t - overhead for t in single)
+    return Timing(seconds_per_call=max(block - (iterations + 1) * overhead, 0.0) / iterations,
+                  median=statistics.median(per_call),
+                  spread=(per_call[len(per_call) // 10], per_call[(len(per_call) * 9) // 10]),
+                  overhead=overhead, calls=iterations)

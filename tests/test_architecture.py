@@ -151,3 +151,27 @@ def test_nothing_points_outside_the_repository():
         if path.suffix in (".md", ".j2") and "../" in text:
             found.append(f"{name}: a path above the repository")
     assert found == []
+
+
+def test_every_engine_name_an_assignment_imports_exists():
+    """Assignment code (tests, helpers, references, self-tests) imports only what the engine
+    has, wherever the import is: one inside a test function (a GPU-only test, say) runs only
+    on a GPU, so a missing name there would otherwise pass CI unseen."""
+    import importlib
+
+    missing = []
+    for path in sorted([*ROOT.glob("assignments/*/**/*.py"), *ROOT.glob("reference/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and not node.level and \
+                    (node.module or "").split(".")[0] == "autograder":
+                module = importlib.import_module(node.module)
+                missing += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.module}.{a.name}"
+                            for a in node.names if not hasattr(module, a.name)
+                            and not _is_submodule(module, a.name)]
+    assert not missing, missing
+
+
+def _is_submodule(module, name: str) -> bool:
+    import importlib.util
+    return hasattr(module, "__path__") and \
+        importlib.util.find_spec(f"{module.__name__}.{name}") is not None

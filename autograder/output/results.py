@@ -49,10 +49,13 @@ def to_json(g: Grade) -> dict:
     if g.final_score != g.score:
         ulp["raw_score"] = g.score  # what the tests gave; the top-level score is the final one
     # Gradescope shows the top-level score: the final one; the raw score stays in late.raw_score
-    return {"score": g.final_score, "execution_time": g.execution_time, "output": g.output,
-            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
-            "tests": [_test_json(i, t) for i, t in enumerate(g.tests, 1)],
-            "extra_data": {"ulp": ulp}}
+    out = {"score": g.final_score, "execution_time": g.execution_time, "output": g.output,
+           "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
+           "tests": [_test_json(i, t) for i, t in enumerate(g.tests, 1)],
+           "extra_data": {"ulp": ulp}}
+    if g.leaderboard:
+        out["leaderboard"] = [dict(e) for e in g.leaderboard]
+    return out
 
 
 def from_json(d: dict) -> Grade:
@@ -78,7 +81,8 @@ def from_json(d: dict) -> Grade:
         not_graded=list(u.get("not_graded") or []), observations=u.get("observations") or {},
         student_output=u.get("student_output", ""), grader_error=u.get("grader_error"),
         late=Late(**late) if late else None, attempt=u.get("attempt"),
-        adjustment=Adjustment(**u["adjustment"]) if u.get("adjustment") else None)
+        adjustment=Adjustment(**u["adjustment"]) if u.get("adjustment") else None,
+        leaderboard=[dict(e) for e in d.get("leaderboard", [])])
 
 
 @functools.lru_cache(maxsize=1)

@@ -40,6 +40,7 @@ def main() -> None:
     recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])
     if config.get("events_fd") is not None:
         install_audit_hook(config["events_fd"], config["module_path"])
+    device = _Device(config.get("tensor_device"))  # before the student's import can change it
     recorder.start()  # forbidden imports the module makes as it loads count against every call
     module, error = _import_student(config["module_path"], config["module_name"])
     recorder.at_import = recorder.stop()
@@ -48,7 +49,7 @@ def main() -> None:
         return
     functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
     protocol.write_message(channel_out, ("ready", {"functions": functions}))
-    serve(module, channel_in, channel_out, recorder, config)
+    serve(module, channel_in, channel_out, recorder, config, device)
 
 
 def _take_channel() -> tuple[int, int]:
@@ -83,12 +84,16 @@ def _import_student(path: str, name: str):
         return None, _describe_exception(e, path)
 
 
-def serve(module, channel_in: int, channel_out: int, recorder, config: dict) -> None:
+def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
+          device: _Device) -> None:
     guard = _TensorGuard() if config.get("guard_tensors") else None
-    device = config.get("tensor_device")
+    stash: dict = {}  # key -> [args, kwargs, output]: inputs kept here for timed calls
     while True:
-        request = protocol.read_message(channel_in, tensor_device=device)
+        request = protocol.read_message(channel_in, tensor_device=device.name)
         kind = request[0]
+        if kind in ("stash", "timed", "fetch"):
+            _send(channel_out, _timing_request(module, request, stash, recorder, device, config))
+            continue
         if kind == "getattr":
             name = request[1]
             if not hasattr(module, name):
@@ -109,6 +114,7 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict) -> 
         if guard is not None:
             calls, kwargs = [guard.wrap(args) for args in calls], guard.wrap(kwargs)
         recorder.start()
+        device.begin()
         started = time.perf_counter()
         answers, failed = [], None
         for args in calls:
@@ -118,13 +124,90 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict) -> 
                 failed = ["raise", _describe_exception(e, config["module_path"])]
                 break
         reply = failed or ["return", answers if kind == "many" else answers[0]]
-        meta = {"seconds": time.perf_counter() - started, "forbidden": recorder.stop()}
+        meta = {**device.end(), "seconds": time.perf_counter() - started,
+                "forbidden": recorder.stop()}
         if failed and kind == "many":
             meta["index"] = len(answers)
         if guard is not None:
             meta["out_of_bounds_writes"] = guard.check()
         _flush_output()
         _send(channel_out, (*reply, meta))
+
+
+def _timing_request(module, request, stash: dict, recorder, device: _Device, config: dict):
+    """The worker's half of :func:`autograder.testing.benchmark`. ``("stash", key, args,
+    kwargs)`` keeps inputs here, so that a timed call moves no tensor through the pipe;
+    ``("timed", name, key)`` flushes the GPU's L2 cache, calls ``name`` on them and waits for
+    the device before answering (``name`` None: the same without the call, which the grader
+    times to learn the overhead of a round trip); ``("fetch", key)`` hands the output over and
+    forgets the key. The grader's clock, not this process's, measures the time."""
+    kind = request[0]
+    if kind == "stash":
+        stash[request[1]] = [request[2], request[3], None]
+        return ("return", None, {})
+    name, key = (request[1], request[2]) if kind == "timed" else (None, request[1])
+    if key not in stash:
+        return ("missing", f"stashed inputs {key!r}")
+    if kind == "fetch":
+        return ("return", stash.pop(key)[2], {})
+    fn = getattr(module, name, None) if name is not None else None
+    if name is not None and not callable(fn):
+        return ("missing", name)
+    args, kwargs, _ = stash[key]
+    device.flush_cache()
+    recorder.start()
+    device.begin()
+    try:
+        if fn is not None:
+            stash[key][2] = fn(*args, **kwargs)
+    except BaseException as e:  # noqa: BLE001
+        return ("raise", _describe_exception(e, config["module_path"]),
+                {**device.end(), "forbidden": recorder.stop()})
+    return ("return", None, {**device.end(), "forbidden": recorder.stop()})
+
+
+class _Device:
+    """The tensors' device, as the worker found it before importing student code: on CUDA, the
+    functions that wait for the device and read its memory are taken here, so that a module
+    that rebinds ``torch.cuda.synchronize`` does not change what the grader measures."""
+
+    def __init__(self, name: str | None):
+        self.name = name
+        self.cuda = name == "cuda"
+        self._flush = None
+        if self.cuda:
+            import torch
+            # the C function itself: torch.cuda.synchronize looks it up anew on every call
+            self._sync = getattr(torch._C, "_cuda_synchronize", torch.cuda.synchronize)
+            self._reset_peak = torch.cuda.reset_peak_memory_stats
+            self._allocated = torch.cuda.memory_allocated
+            self._peak = torch.cuda.max_memory_allocated
+            self._empty = torch.empty
+            self._uint8 = torch.uint8
+            self._base = 0
+
+    def begin(self) -> None:
+        """Before a call: wait for earlier work, and start counting its peak memory."""
+        if self.cuda:
+            self._sync()
+            self._reset_peak()
+            self._base = self._allocated()
+
+    def end(self) -> dict:
+        """After a call: wait for everything it launched, on every stream; what it allocated
+        at its peak beyond what was there when it started (its arguments, guard zones)."""
+        if not self.cuda:
+            return {}
+        self._sync()
+        return {"cuda_peak_bytes": int(self._peak() - self._base)}
+
+    def flush_cache(self) -> None:
+        """Overwrite the L2 cache (256 MiB, more than any GPU's L2), so that a timed call
+        starts cold whatever the previous one left there."""
+        if self.cuda:
+            if self._flush is None:
+                self._flush = self._empty(256 * 2**20, dtype=self._uint8, device="cuda")
+            self._flush.fill_(1)
 
 
 def _send(channel_out: int, reply) -> None:

@@ -236,5 +236,6 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
         not_graded=list(plugin.not_graded),
         # error-vs-bound pairs for the report's plots; visible tests only (no hidden input)
         observations={v.name: v.observations for v in verdicts if v.observations and not v.hidden},
+        leaderboard=[e for v in verdicts if not v.hidden for e in v.leaderboard],
         student_output=clean_text(bytes(plugin.worker.output[:STUDENT_OUTPUT_KEEP])
                                   .decode("utf-8", "replace")))

@@ -45,6 +45,7 @@ class Verdict:
     functions: list[str] = field(default_factory=list)
     abort: str = ""  # the GradingAbort class name when the call could not be judged
     observations: list[dict] = field(default_factory=list)  # testing.observe() calls, per label
+    leaderboard: list[dict] = field(default_factory=list)  # testing.leaderboard() entries
 
 
 class GradingPlugin:
@@ -155,6 +156,7 @@ class GradingPlugin:
             outcome.feedback = _feedback(call.excinfo, setup=True)
         elif call.when == "call":
             outcome.observations = testing.stop_observing()
+            outcome.leaderboard = testing.take_leaderboard()
             outcome.passed = report.passed
             outcome.functions = sorted(self.module.called)
             if report.failed and call.excinfo is not None:

@@ -171,6 +171,50 @@ class StudentModule:
         worker._kill("garbage answer")
         raise BadAnswer(f"{what} sent back an answer the grader does not understand")
 
+    # ------------------------------------------------------------ timed calls (benchmark)
+    def _stash(self, key: int, args: tuple, kwargs: dict) -> None:
+        """Leave inputs in the worker for :meth:`_timed` (untimed: the tensors cross here)."""
+        self._worker.ensure_started()
+        what = f"sending the inputs of timed call {key}"
+        self._expect(self._worker.request(("stash", key, list(args), dict(kwargs)),
+                                          self._time_left(what), what), what)
+
+    def _timed(self, name: str | None, key: int) -> float:
+        """One call of ``name`` on stashed inputs (None: the same round trip without the call),
+        timed by the grader's clock from the request to the answer. The worker answers only
+        once the device has finished all the call launched."""
+        if name is not None:
+            self.called.add(name)
+            self._check_forbidden(name)
+        what = f"{name or 'an empty call'} (timed call {key})"
+        timeout = min(self._worker.limits.call_timeout_s, self._time_left(what))
+        started = time.perf_counter()
+        reply = self._worker.request(("timed", name, key), timeout, what)
+        seconds = time.perf_counter() - started
+        meta = reply[-1] if isinstance(reply[-1], dict) else {}
+        self.last_meta = meta
+        if name is not None:
+            self._check_forbidden(name, meta.get("forbidden", []))
+        if reply[0] == "raise":
+            self._raise(name, what, reply[1])
+        self._expect(reply, what)
+        return seconds
+
+    def _fetch(self, key: int):
+        """The output of timed call ``key``; the worker forgets its inputs."""
+        what = f"the output of timed call {key}"
+        return self._expect(self._worker.request(("fetch", key), self._time_left(what), what),
+                            what)
+
+    def _expect(self, reply, what):
+        if reply[0] == "return" and len(reply) == 3:
+            return reply[1]
+        if reply[0] == "unsendable":
+            self._worker.flag("unsendable answer")
+            raise BadAnswer(f"{what}: the answer is not plain data: {reply[1]}")
+        self._worker._kill("garbage answer")
+        raise BadAnswer(f"{what} sent back an answer the grader does not understand")
+
     def _raise(self, name: str, what, info):
         if not isinstance(info, dict):
             raise BadAnswer(f"{what} raised an exception the grader cannot read")
