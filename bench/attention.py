@@ -1,7 +1,8 @@
 """Benchmark: the reference flash-attention kernel against PyTorch's SDPA, forward, in TFLOP/s.
 
     .venv/bin/python bench/attention.py [--batch 4] [--heads 32] [--ns 1024,2048,4096,8192,16384]
-                                        [--dims 64,128] [--dtypes float16,bfloat16] [--reps 20]
+                                        [--dims 64,128] [--dtypes float16,bfloat16]
+                                        [--causal false,true] [--reps 20] [--json rows.json]
 
 On the CUDA GPU that is present: reference/tiled_attention.py (compiled, autotuned) and
 torch.nn.functional.scaled_dot_product_attention (whatever backend PyTorch picks: flash, cuDNN or
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -64,6 +66,30 @@ def time_ms(fn, reps: int) -> float:
     return start.elapsed_time(end) / reps
 
 
+def measure(ref, dtype_name: str, causal: bool, D: int, N: int, B: int, H: int,
+            reps: int) -> dict:
+    """One configuration: the reference and SDPA on the same inputs, TFLOP/s of each."""
+    import torch
+    import torch.nn.functional as F
+
+    dtype = getattr(torch, dtype_name)
+    gen = torch.Generator(device="cuda").manual_seed(N * 131 + D)
+    q, k, v = (torch.randn(B, H, N, D, device="cuda", dtype=dtype, generator=gen)
+               for _ in range(3))
+    out_ref = ref.attention(q, k, v, causal=causal)
+    out_sdpa = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+    err = (out_ref.float() - out_sdpa.float()).abs().max().item()
+    flops = 4 * B * H * N * N * D * (0.5 if causal else 1.0)
+    t_ref = time_ms(lambda: ref.attention(q, k, v, causal=causal), reps)
+    t_sdpa = time_ms(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=causal), reps)
+    published = None
+    if dtype_name == "float16" and D == 64 and N in TUTORIAL_FP16_D64 and B == 4 and H == 32:
+        published = TUTORIAL_FP16_D64[N][0 if causal else 1]
+    return {"dtype": dtype_name, "causal": causal, "D": D, "N": N, "batch": B, "heads": H,
+            "reference_tflops": flops / t_ref / 1e9, "sdpa_tflops": flops / t_sdpa / 1e9,
+            "ratio": t_sdpa / t_ref, "max_abs_difference": err, "tutorial_tflops": published}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=4)
@@ -71,7 +97,9 @@ def main(argv=None) -> int:
     parser.add_argument("--ns", default="1024,2048,4096,8192,16384")
     parser.add_argument("--dims", default="64,128")
     parser.add_argument("--dtypes", default="float16,bfloat16")
+    parser.add_argument("--causal", default="false,true", help="which of false,true to run")
     parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
     args = parser.parse_args(argv)
 
     try:
@@ -82,44 +110,34 @@ def main(argv=None) -> int:
     if not torch.cuda.is_available():
         print("no CUDA GPU: nothing to benchmark")
         return 0
-    import torch.nn.functional as F
 
     ref = load_reference()
-    print(f"GPU: {torch.cuda.get_device_name()}  torch {torch.__version__}  "
-          f"triton {__import__('triton').__version__}")
+    device = {"gpu": torch.cuda.get_device_name(), "torch": torch.__version__,
+              "triton": __import__("triton").__version__}
+    print(f"GPU: {device['gpu']}  torch {device['torch']}  triton {device['triton']}")
     print(f"batch {args.batch}, heads {args.heads}; TFLOP/s, forward; ratio = reference / SDPA")
     header = (f"{'dtype':9} {'causal':6} {'D':>4} {'N':>6} {'reference':>10} {'SDPA':>8} "
               f"{'ratio':>6} {'tutorial*':>10}")
     print(header)
     print("-" * len(header))
+    rows = []
     for dtype_name in args.dtypes.split(","):
-        dtype = getattr(torch, dtype_name)
-        for causal in (False, True):
+        for causal in (c.strip().lower() == "true" for c in args.causal.split(",")):
             for D in (int(d) for d in args.dims.split(",")):
                 for N in (int(n) for n in args.ns.split(",")):
-                    B, H = args.batch, args.heads
-                    gen = torch.Generator(device="cuda").manual_seed(N * 131 + D)
-                    q, k, v = (torch.randn(B, H, N, D, device="cuda", dtype=dtype, generator=gen)
-                               for _ in range(3))
-                    out_ref = ref.attention(q, k, v, causal=causal)
-                    out_sdpa = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
-                    err = (out_ref.float() - out_sdpa.float()).abs().max().item()
-                    if err > 2e-2:
-                        print(f"  !! reference and SDPA disagree by {err:.3g} at N={N}, D={D}")
-                    flops = 4 * B * H * N * N * D * (0.5 if causal else 1.0)
-                    t_ref = time_ms(lambda: ref.attention(q, k, v, causal=causal), args.reps)
-                    t_sdpa = time_ms(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=causal),
-                                     args.reps)
-                    tf_ref, tf_sdpa = flops / t_ref / 1e9, flops / t_sdpa / 1e9
-                    published = ""
-                    if dtype == torch.float16 and D == 64 and N in TUTORIAL_FP16_D64 \
-                            and B == 4 and H == 32:
-                        published = f"{TUTORIAL_FP16_D64[N][0 if causal else 1]:.1f}"
-                    print(f"{dtype_name:9} {str(causal):6} {D:>4} {N:>6} {tf_ref:>10.1f} "
-                          f"{tf_sdpa:>8.1f} {tf_ref / tf_sdpa:>6.2f} {published:>10}")
-                    del q, k, v, out_ref, out_sdpa
+                    row = measure(ref, dtype_name, causal, D, N, args.batch, args.heads, args.reps)
+                    rows.append(row)
+                    if row["max_abs_difference"] > 2e-2:
+                        print(f"  !! reference and SDPA disagree by "
+                              f"{row['max_abs_difference']:.3g} at N={N}, D={D}")
+                    published = row["tutorial_tflops"]
+                    print(f"{dtype_name:9} {str(causal):6} {D:>4} {N:>6} "
+                          f"{row['reference_tflops']:>10.1f} {row['sdpa_tflops']:>8.1f} "
+                          f"{row['ratio']:>6.2f} {'' if published is None else published:>10}")
                     torch.cuda.empty_cache()
     print("* the Triton tutorial's published numbers (fp16, D=64, B=4, H=32; its GPU is not named)")
+    if args.json:
+        args.json.write_text(json.dumps({"device": device, "rows": rows}, indent=1))
     return 0
 
 
