@@ -1,0 +1,1 @@
+../../../assignments/nf4/selftest/buggy_allzero_nan.py

@@ -1,0 +1,1 @@
+../../../assignments/nf4/selftest/buggy_drops_partial_block.py

@@ -1,0 +1,1 @@
+../../../assignments/nf4/selftest/malicious_forge_results.py
