@@ -1,0 +1,1 @@
+../../../assignments/ternary/selftest/correct_loops.py

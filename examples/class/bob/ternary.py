@@ -1,0 +1,1 @@
+../../../assignments/ternary/selftest/buggy_act_no_eps.py

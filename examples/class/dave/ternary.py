@@ -1,0 +1,1 @@
+../../../assignments/ternary/selftest/buggy_act_per_tensor.py

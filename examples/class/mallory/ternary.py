@@ -1,0 +1,1 @@
+../../../assignments/ternary/selftest/malicious_forge_results.py
