@@ -185,7 +185,7 @@ class _Checker:
         elif isinstance(node, ast.ImportFrom) and node.module:
             for a in node.names:
                 full = f"{node.module}.{a.name}"
-                if self._module_forbidden(node.module) or full in self.names:
+                if self._module_forbidden(node.module) or self._module_forbidden(full):
                     self._add(node, owner, f"from {node.module} import {a.name}")
         elif isinstance(node, ast.Attribute):
             if node.attr in self.spec.attributes:

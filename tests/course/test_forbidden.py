@@ -39,6 +39,10 @@ def test_importing_a_forbidden_module_is_a_use_and_at_module_level_it_taints_eve
     assert whats(src, "a") == ["import struct"] and whats(src, "b") == []
     assert whats("import math\nimport numpy.linalg as la\ndef a(x):\n    return x\n", "a") == [
         "import numpy.linalg"]
+    spec = Spec(modules=["torch.ao"])  # a forbidden submodule reached as a name of its parent
+    assert [f.what for f in check_source("from torch import ao\n", spec).findings] == [
+        "from torch import ao"]
+    assert check_source("from torch import nn\n", spec).findings == []
 
 
 def test_shadowed_builtin_is_not_the_builtin():
