@@ -1,0 +1,1 @@
+../../../assignments/int8_quant/selftest/buggy_allzero_nan.py

@@ -1,0 +1,1 @@
+../../../assignments/int8_quant/selftest/correct_torch.py

@@ -1,0 +1,1 @@
+../../../assignments/int8_quant/selftest/buggy_clip_scale_unclipped.py

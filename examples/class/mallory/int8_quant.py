@@ -1,0 +1,1 @@
+../../../assignments/int8_quant/selftest/malicious_forge_results.py
