@@ -1,0 +1,1 @@
+../../../assignments/quant_theory/selftest/buggy_crest_uses_std.py

@@ -1,0 +1,1 @@
+../../../assignments/quant_theory/selftest/correct_recursive.py

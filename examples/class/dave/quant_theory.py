@@ -1,0 +1,1 @@
+../../../assignments/quant_theory/selftest/buggy_fwht_unnormalised.py

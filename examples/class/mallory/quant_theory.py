@@ -1,0 +1,1 @@
+../../../assignments/quant_theory/selftest/malicious_forge_results.py
