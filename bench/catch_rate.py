@@ -62,6 +62,7 @@ def main() -> None:
             grades = runner.grade_class(a, subs, Path(tmp), settings,
                                         backend=LocalBackend(ns.workers), regrade=True)
             wall = time.perf_counter() - t0
+        errors = sorted({g.grader_error for g in grades if g.grader_error})
         for g in grades:
             sid = g.student_id
             name = sid.split("~")[0]
@@ -79,6 +80,8 @@ def main() -> None:
                 print(f"  {name} {test}: caught at {caught[(name, test)]}/{ns.seeds} seeds", flush=True)
         for line in unexpected:
             print(f"  {line}", flush=True)
+        for error in errors:  # a test file that cannot run catches nothing: say why
+            print(f"  GRADER ERROR (no figure above counts): {error}", flush=True)
 
 
 if __name__ == "__main__":
