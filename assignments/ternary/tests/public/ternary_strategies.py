@@ -195,27 +195,39 @@ def make_weight(shape, dtype, kind, seed, log2_mag):
     return torch.from_numpy(a.reshape(shape)).to(DTYPES[dtype])
 
 
-class WeightCase:
-    """A drawn weight tensor: ``ternary_strategies.WeightCase(...).w`` rebuilds it."""
+class _TensorCase:
+    """A drawn tensor, rebuilt from its recipe (shape, dtype, kind, seed, log2_mag) by
+    ``make``; its repr is the recipe, plus the values when there are few."""
 
-    def __init__(self, shape, dtype, kind, seed, log2_mag, w=None):
+    name = ""  # the attribute holding the tensor: w or x
+
+    def __init__(self, shape, dtype, kind, seed, log2_mag, tensor=None):
         self.shape, self.dtype, self.kind = tuple(shape), dtype, kind
         self.seed, self.log2_mag = seed, log2_mag
-        self.w = make_weight(self.shape, dtype, kind, seed, log2_mag) if w is None else w
+        value = self.make(self.shape, dtype, kind, seed, log2_mag) if tensor is None else tensor
+        setattr(self, self.name, value)
 
     def __repr__(self):
+        t, cls = getattr(self, self.name), type(self).__name__
         if self.kind == "explicit":
-            return f"WeightCase(w = {f64(self.w).tolist()} ({self.dtype}))"
-        head = (f"WeightCase(shape={self.shape}, dtype={self.dtype!r}, kind={self.kind!r}, "
+            return f"{cls}({self.name} = {f64(t).tolist()} ({self.dtype}))"
+        head = (f"{cls}(shape={self.shape}, dtype={self.dtype!r}, kind={self.kind!r}, "
                 f"seed={self.seed}, log2_mag={self.log2_mag})")
-        if self.w.numel() <= 24:
-            head += f"\n  # w = {f64(self.w).ravel().tolist()}"
+        if t.numel() <= 24:
+            head += f"\n  # {self.name} = {f64(t).ravel().tolist()}"
         return head
+
+
+class WeightCase(_TensorCase):
+    """A drawn weight tensor: ``ternary_strategies.WeightCase(...).w`` rebuilds it."""
+
+    name = "w"
+    make = staticmethod(make_weight)
 
 
 def explicit_weight(values, dtype="float32"):
     return WeightCase((), dtype, "explicit", 0, 0,
-                      w=torch.tensor(values, dtype=torch.float64).to(DTYPES[dtype]))
+                      torch.tensor(values, dtype=torch.float64).to(DTYPES[dtype]))
 
 
 @st.composite
@@ -331,27 +343,16 @@ def make_activation(shape, dtype, kind, seed, log2_mag):
     return torch.from_numpy(a.reshape(shape)).to(DTYPES[dtype])
 
 
-class ActCase:
+class ActCase(_TensorCase):
     """A drawn activation tensor: ``ternary_strategies.ActCase(...).x`` rebuilds it."""
 
-    def __init__(self, shape, dtype, kind, seed, log2_mag, x=None):
-        self.shape, self.dtype, self.kind = tuple(shape), dtype, kind
-        self.seed, self.log2_mag = seed, log2_mag
-        self.x = make_activation(self.shape, dtype, kind, seed, log2_mag) if x is None else x
-
-    def __repr__(self):
-        if self.kind == "explicit":
-            return f"ActCase(x = {f64(self.x).tolist()} ({self.dtype}))"
-        head = (f"ActCase(shape={self.shape}, dtype={self.dtype!r}, kind={self.kind!r}, "
-                f"seed={self.seed}, log2_mag={self.log2_mag})")
-        if self.x.numel() <= 24:
-            head += f"\n  # x = {f64(self.x).tolist()}"
-        return head
+    name = "x"
+    make = staticmethod(make_activation)
 
 
 def explicit_act(values, dtype="float32"):
     return ActCase((), dtype, "explicit", 0, 0,
-                   x=torch.tensor(values, dtype=torch.float64).to(DTYPES[dtype]))
+                   torch.tensor(values, dtype=torch.float64).to(DTYPES[dtype]))
 
 
 @st.composite
