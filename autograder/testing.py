@@ -105,11 +105,11 @@ def leaderboard(name: str, value: float, order: str = "desc") -> None:
     if order not in ("asc", "desc"):
         raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
     if _leaderboard is not None:
-        _leaderboard.append({"name": str(name)[:80], "value": json_float(_as_float_signed(value)),
+        _leaderboard.append({"name": str(name)[:80], "value": json_float(_float_or_nan(value)),
                              "order": order})
 
 
-def _as_float_signed(v) -> float:
+def _float_or_nan(v) -> float:
     try:
         return float(v)
     except (TypeError, ValueError, OverflowError):
@@ -117,10 +117,7 @@ def _as_float_signed(v) -> float:
 
 
 def _as_float(v) -> float:
-    try:
-        return abs(float(v))
-    except (TypeError, ValueError, OverflowError):
-        return math.nan
+    return abs(_float_or_nan(v))
 
 
 def start_observing() -> None:

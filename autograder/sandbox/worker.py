@@ -157,13 +157,13 @@ def _timing_request(module, request, stash: dict, recorder, device: _Device, con
     device.flush_cache()
     recorder.start()
     device.begin()
+    reply = ("return", None)
     try:
         if fn is not None:
             stash[key][2] = fn(*args, **kwargs)
     except BaseException as e:  # noqa: BLE001
-        return ("raise", _describe_exception(e, config["module_path"]),
-                {**device.end(), "forbidden": recorder.stop()})
-    return ("return", None, {**device.end(), "forbidden": recorder.stop()})
+        reply = ("raise", _describe_exception(e, config["module_path"]))
+    return (*reply, {**device.end(), "forbidden": recorder.stop()})
 
 
 class _Device:

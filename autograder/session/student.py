@@ -122,14 +122,32 @@ class StudentModule:
         calls = [tuple(args) for args in inputs]
         return self._call(name, (), {}, many=calls) if calls else []
 
-    def _call(self, name: str, args: tuple, kwargs: dict, many: list[tuple] | None = None):
-        self.called.add(name)
+    def _run(self, name: str | None, message: tuple, limit: float,
+             what) -> tuple[tuple, dict, float]:
+        """Send a request that runs ``name`` in the worker (None: runs no student code) within
+        ``limit`` seconds and the test's budget; a forbidden use, before or during the call,
+        raises. Returns the reply, its meta and the seconds it took on the grader's clock."""
         worker = self._worker
+        if name is not None:
+            self.called.add(name)
         worker.ensure_started()
-        if name not in worker.functions:
-            raise MissingName(f"{self._filename()} defines no function `{name}`: write it with "
-                              "the signature the assignment gives")
-        self._check_forbidden(name)
+        if name is not None:
+            if name not in worker.functions:
+                raise MissingName(f"{self._filename()} defines no function `{name}`: write it "
+                                  "with the signature the assignment gives")
+            self._check_forbidden(name)
+        timeout = min(limit, self._time_left(what))
+        started = time.perf_counter()
+        reply = worker.request(message, timeout, what)
+        seconds = time.perf_counter() - started
+        meta = reply[-1] if isinstance(reply[-1], dict) else {}
+        self.last_meta = meta
+        if name is not None:
+            self._check_forbidden(name, meta.get("forbidden", []))
+        return reply, meta, seconds
+
+    def _call(self, name: str, args: tuple, kwargs: dict, many: list[tuple] | None = None):
+        worker = self._worker
         if many is None:
             what = _CallText(name, args, kwargs)
             message = ("call", name, list(args), dict(kwargs))
@@ -138,11 +156,8 @@ class StudentModule:
             what = f"{name} (called on {len(many)} inputs in turn)"
             message = ("many", name, [list(a) for a in many])
             limit = worker.limits.call_timeout_s * len(many)
-        timeout = min(limit, self._time_left(what))
-        reply = worker.request(message, timeout, what)
-        kind, meta = reply[0], (reply[-1] if isinstance(reply[-1], dict) else {})
-        self.last_meta = meta
-        self._check_forbidden(name, meta.get("forbidden", []) if isinstance(meta, dict) else [])
+        reply, meta, _ = self._run(name, message, limit, what)
+        kind = reply[0]
         if meta.get("out_of_bounds_writes"):
             raise BadAnswer(f"{what} wrote outside its tensors (into the guard zone around "
                             f"argument tensor #{meta['out_of_bounds_writes'][0] + 1}): a store "
@@ -153,8 +168,6 @@ class StudentModule:
                 worker._kill("garbage answer")
                 raise BadAnswer(f"{what} sent back something other than one answer per input")
             return answers
-        if kind == "return":
-            return reply[1]
         if kind == "raise" and many is not None:
             index = meta.get("index")
             if type(index) is not int or not 0 <= index < len(many):
@@ -165,11 +178,7 @@ class StudentModule:
             return self._raise(name, what, reply[1])
         if kind == "missing":
             raise MissingName(f"{self._filename()} defines no function `{name}`")
-        if kind == "unsendable":
-            worker.flag("unsendable answer")
-            raise BadAnswer(f"{what} returned a value that is not plain data: {reply[1]}")
-        worker._kill("garbage answer")
-        raise BadAnswer(f"{what} sent back an answer the grader does not understand")
+        return self._expect(reply, what)
 
     # ------------------------------------------------------------ timed calls (benchmark)
     def _stash(self, key: int, args: tuple, kwargs: dict) -> None:
@@ -183,18 +192,9 @@ class StudentModule:
         """One call of ``name`` on stashed inputs (None: the same round trip without the call),
         timed by the grader's clock from the request to the answer. The worker answers only
         once the device has finished all the call launched."""
-        if name is not None:
-            self.called.add(name)
-            self._check_forbidden(name)
         what = f"{name or 'an empty call'} (timed call {key})"
-        timeout = min(self._worker.limits.call_timeout_s, self._time_left(what))
-        started = time.perf_counter()
-        reply = self._worker.request(("timed", name, key), timeout, what)
-        seconds = time.perf_counter() - started
-        meta = reply[-1] if isinstance(reply[-1], dict) else {}
-        self.last_meta = meta
-        if name is not None:
-            self._check_forbidden(name, meta.get("forbidden", []))
+        reply, _, seconds = self._run(name, ("timed", name, key),
+                                      self._worker.limits.call_timeout_s, what)
         if reply[0] == "raise":
             self._raise(name, what, reply[1])
         self._expect(reply, what)
@@ -207,11 +207,12 @@ class StudentModule:
                             what)
 
     def _expect(self, reply, what):
-        if reply[0] == "return" and len(reply) == 3:
+        """The value of a "return" reply; any other reply fails the test."""
+        if reply[0] == "return" and len(reply) > 1:
             return reply[1]
         if reply[0] == "unsendable":
             self._worker.flag("unsendable answer")
-            raise BadAnswer(f"{what}: the answer is not plain data: {reply[1]}")
+            raise BadAnswer(f"{what} returned a value that is not plain data: {reply[1]}")
         self._worker._kill("garbage answer")
         raise BadAnswer(f"{what} sent back an answer the grader does not understand")
 
