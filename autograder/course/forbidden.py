@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 MODULE_LEVEL = "<module>"
 
+
 def imported_modules(tree: ast.AST, *, relative: bool = False) -> set[str]:
     """The top-level names of the modules ``tree`` imports (``import a.b`` and ``from a import b``:
     ``a``); with ``relative``, also the modules of a flat folder that ``from .a import b`` and
@@ -34,6 +35,7 @@ def imported_modules(tree: ast.AST, *, relative: bool = False) -> set[str]:
             elif node.level:
                 names.update(alias.name for alias in node.names)
     return names
+
 
 EVASION_NAMES = ["eval", "exec", "compile", "__import__", "__builtins__", "importlib", "builtins",
                  "sys.modules", "runpy"]

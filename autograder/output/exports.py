@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.course import roster as rosters
 from autograder.model import Grade
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only the type: `ulp check` never loads the gradebook's database layer
     from autograder.output.gradebook import Gradebook
