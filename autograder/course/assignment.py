@@ -103,6 +103,10 @@ class WorkerOptions:
     # Place every floating tensor argument inside a larger buffer of NaN, so an unmasked load
     # past its end shows and a store past it is caught (the Triton assignments).
     guard_tensors: bool = False
+    # A Python file of the assignment folder that the worker runs before it imports the
+    # student's module: course code that prepares a library for the sandbox (e.g. sends a
+    # kernel that would be compiled into read-only site-packages to its pure-PyTorch version).
+    setup: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,11 @@ class Assignment:
     @property
     def statement(self) -> Path:
         return self.folder / "statement.md.j2"
+
+    @property
+    def worker_setup(self) -> Path | None:
+        """The course's worker setup file (``[worker] setup``), if the assignment has one."""
+        return self.folder / self.worker.setup if self.worker.setup else None
 
     @property
     def public_tests(self) -> Path:
@@ -251,10 +260,16 @@ def load(root: Path, assignment_id: str) -> Assignment:
                           "add the list of functions the tests call")
     parsed = {k: _table(TABLES[k], v, toml_path, f"[{k}]") for k, v in tables.items()
               if k != "late"}
+    worker = parsed.get("worker", WorkerOptions())
+    if worker.setup and (Path(worker.setup).is_absolute() or ".." in Path(worker.setup).parts
+                         or not worker.setup.endswith(".py")
+                         or not (toml_path.parent / worker.setup).is_file()):
+        raise CourseError(f"{toml_path}: [worker] setup = {worker.setup!r} must name a .py file "
+                          "inside the assignment's folder; create it or remove the key")
     return Assignment(
         id=assignment_id, root=root, title=data.get("title", assignment_id),
         functions=list(data.get("functions", [])), attributes=list(data.get("attributes", [])),
-        gpu=data.get("gpu", False), worker=parsed.get("worker", WorkerOptions()),
+        gpu=data.get("gpu", False), worker=worker,
         forbidden=parsed.get("forbidden", Spec()), limits=parsed.get("limits", Limits()),
         due=_due(data.get("due"), toml_path),
         late=_late_policy(tables.get("late", {}), toml_path),

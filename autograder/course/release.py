@@ -203,6 +203,8 @@ def student_files(a: Assignment, statement: str, wheel: tuple[str, bytes]) -> di
     files[course + "assignment.toml"] = (a.folder / "assignment.toml").read_bytes()
     if (a.folder / "variants.py").exists():  # the draw, not anyone's values: those need the secret
         files[course + "variants.py"] = (a.folder / "variants.py").read_bytes()
+    if a.worker_setup:  # the worker runs it before the student's module, on their machine too
+        files[course + a.worker.setup] = a.worker_setup.read_bytes()
     for path in _files(a.public_tests):
         files[course + path.relative_to(a.folder).as_posix()] = path.read_bytes()
     return files

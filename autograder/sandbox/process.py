@@ -44,7 +44,7 @@ class Worker:
     def __init__(self, submission_file: Path, module_name: str, limits: Limits,
                  isolation: sandbox.Isolation, runtime_forbidden: list[str] = (),
                  guard_tensors: bool = False, gpu: bool = False, forbidden_modules: list[str] = (),
-                 helpers: dict[str, bytes] | None = None):
+                 helpers: dict[str, bytes] | None = None, setup: str | None = None):
         self.submission_file = Path(submission_file)
         self.helpers = dict(helpers or {})  # file name -> source: modules beside the student's
         self.module_name = module_name
@@ -53,7 +53,8 @@ class Worker:
         self.gpu = gpu
         self.config = {"rlimits": limits.rlimits(), "runtime_forbidden": list(runtime_forbidden),
                        "forbidden_modules": list(forbidden_modules),
-                       "guard_tensors": guard_tensors, "tensor_device": "cuda" if gpu else None}
+                       "guard_tensors": guard_tensors, "tensor_device": "cuda" if gpu else None,
+                       "setup": setup}  # course code the worker runs before the student's
         self.proc: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self.output_file = None
@@ -147,6 +148,10 @@ class Worker:
             hello = protocol.read_message(self.proc.stdout.fileno(), timeout=120, max_bytes=1024)
         except protocol.ProtocolError as e:
             hello = e
+        if isinstance(hello, tuple) and len(hello) == 2 and hello[0] == "setup_error":
+            self._kill(None)
+            raise SandboxError(f"the assignment's worker setup ([worker] setup) failed before any "
+                               f"student code ran: fix it and `ulp validate`:\n{hello[1]}")
         if hello != ("hello",):
             self._kill(None)
             raise SandboxError(

@@ -35,6 +35,12 @@ def main() -> None:
         os.setgid(gid)
         os.setuid(uid)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing
+    if config.get("setup"):  # the course's preparation; failing here is no student's doing
+        try:
+            exec(compile(config["setup"], "<worker setup>", "exec"), {"__name__": "__ulp_setup__"})
+        except BaseException:
+            protocol.write_message(channel_out, ("setup_error", traceback.format_exc()[-800:]))
+            return
     protocol.write_message(channel_out, ("hello",))  # up and sandboxed: what fails now is theirs
     recorder = _RuntimeRecorder(config.get("runtime_forbidden", []))
     recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])

@@ -73,7 +73,8 @@ class GradingPlugin:
                              runtime_forbidden=assignment.forbidden.runtime,
                              forbidden_modules=assignment.forbidden.modules,
                              guard_tensors=assignment.worker.guard_tensors, gpu=device == "cuda",
-                             helpers=helpers)
+                             helpers=helpers, setup=assignment.worker_setup and
+                             assignment.worker_setup.read_text())
         self.module = StudentModule(self.worker, assignment.functions, assignment.attributes,
                                     self.forbidden_report, assignment.forbidden.why, assignment.id)
 

@@ -1,0 +1,74 @@
+"""``[worker] setup``: course code the worker runs, sandboxed, before it imports the student's
+module (quanto_inference routes a library kernel that would be compiled into read-only
+site-packages). It is the course's code: when it fails, grading stops loudly and nobody scores
+zero for it; a setup file that is not there is refused when the assignment loads."""
+
+import textwrap
+
+import pytest
+
+from autograder.course import assignment, release
+from autograder.errors import CourseError, SandboxError
+from autograder.sandbox import isolation as sandbox
+from autograder.sandbox.process import Worker
+from autograder.session.student import StudentModule
+from autograder.settings import Limits
+
+STUDENT = "import prepared\n\ndef f():\n    return prepared.VALUE\n"
+SETUP = "import sys, types\nsys.modules['prepared'] = types.SimpleNamespace(VALUE=7)\n"
+
+
+def _module(tmp_path, setup):
+    (tmp_path / "toy.py").write_text(STUDENT)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=5), sandbox.choose(),
+                    setup=setup)
+    return worker, StudentModule(worker, ["f"], [])
+
+
+def test_the_setup_runs_in_the_worker_before_the_students_import(tmp_path):
+    worker, sub = _module(tmp_path, SETUP)
+    try:
+        assert sub.f() == 7
+    finally:
+        worker.close()
+
+
+def test_a_failing_setup_stops_grading_with_its_traceback_instead_of_scoring_zero(tmp_path):
+    worker, sub = _module(tmp_path, "raise RuntimeError('quanto is not installed here')\n")
+    try:
+        with pytest.raises(SandboxError, match=r"(?s)worker setup.*quanto is not installed here"):
+            sub.f()
+    finally:
+        worker.close()
+
+
+def _course(tmp_path, setup_line: str):
+    folder = tmp_path / "assignments" / "toy"
+    folder.mkdir(parents=True)
+    (folder / "assignment.toml").write_text(textwrap.dedent(f"""\
+        title = "Toy"
+        functions = ["f"]
+
+        [worker]
+        {setup_line}
+        """))
+    return folder
+
+
+@pytest.mark.parametrize("name", ["missing.py", "../escape.py", "/etc/passwd", "prep.txt"])
+def test_a_setup_outside_the_folder_or_missing_is_refused_in_one_line(tmp_path, name):
+    folder = _course(tmp_path, f'setup = "{name}"')
+    (folder / "prep.txt").write_text("x = 1\n")
+    (tmp_path / "assignments" / "escape.py").write_text("x = 1\n")
+    with pytest.raises(CourseError, match=r"\[worker\] setup = .* must name a \.py file inside"):
+        assignment.load(tmp_path, "toy")
+
+
+def test_the_student_bundle_carries_the_setup_so_ulp_check_prepares_the_same_way(tmp_path):
+    folder = _course(tmp_path, 'setup = "prep.py"')
+    (folder / "prep.py").write_text(SETUP)
+    (tmp_path / "student_template").mkdir()
+    (tmp_path / "student_template" / "toy.py").write_text("def f():\n    raise NotImplementedError\n")
+    a = assignment.load(tmp_path, "toy")
+    files = release.student_files(a, "statement", ("ulp.whl", b""))
+    assert files["toy/assignments/toy/prep.py"] == SETUP.encode()
