@@ -1,0 +1,1 @@
+../../../assignments/quanto_inference/selftest/buggy_bytes_half_weights.py

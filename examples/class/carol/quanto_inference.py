@@ -1,0 +1,1 @@
+../../../assignments/quanto_inference/selftest/correct_product.py

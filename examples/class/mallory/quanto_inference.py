@@ -1,0 +1,1 @@
+../../../assignments/quanto_inference/selftest/malicious_forge_results.py
