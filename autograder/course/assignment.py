@@ -107,6 +107,9 @@ class WorkerOptions:
     # student's module: course code that prepares a library for the sandbox (e.g. sends a
     # kernel that would be compiled into read-only site-packages to its pure-PyTorch version).
     setup: str = ""
+    # Count each call's torch operations into ``sub.last_meta["torch_ops"]``: for a test that
+    # checks how the work is organised (chunks, not tokens), never how long it takes.
+    count_torch_ops: bool = False
 
 
 @dataclass(frozen=True)

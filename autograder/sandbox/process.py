@@ -44,7 +44,8 @@ class Worker:
     def __init__(self, submission_file: Path, module_name: str, limits: Limits,
                  isolation: sandbox.Isolation, runtime_forbidden: list[str] = (),
                  guard_tensors: bool = False, gpu: bool = False, forbidden_modules: list[str] = (),
-                 helpers: dict[str, bytes] | None = None, setup: str | None = None):
+                 helpers: dict[str, bytes] | None = None, setup: str | None = None,
+                 count_torch_ops: bool = False):
         self.submission_file = Path(submission_file)
         self.helpers = dict(helpers or {})  # file name -> source: modules beside the student's
         self.module_name = module_name
@@ -54,7 +55,8 @@ class Worker:
         self.config = {"rlimits": limits.rlimits(), "runtime_forbidden": list(runtime_forbidden),
                        "forbidden_modules": list(forbidden_modules),
                        "guard_tensors": guard_tensors, "tensor_device": "cuda" if gpu else None,
-                       "setup": setup}  # course code the worker runs before the student's
+                       "setup": setup,  # course code the worker runs before the student's
+                       "count_torch_ops": count_torch_ops}
         self.proc: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self.output_file = None

@@ -47,6 +47,7 @@ def main() -> None:
     if config.get("events_fd") is not None:
         install_audit_hook(config["events_fd"], config["module_path"])
     device = _Device(config.get("tensor_device"))  # before the student's import can change it
+    ops = _OpCounter() if config.get("count_torch_ops") else None  # likewise
     recorder.start()  # forbidden imports the module makes as it loads count against every call
     module, error = _import_student(config["module_path"], config["module_name"])
     recorder.at_import = recorder.stop()
@@ -55,7 +56,7 @@ def main() -> None:
         return
     functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
     protocol.write_message(channel_out, ("ready", {"functions": functions}))
-    serve(module, channel_in, channel_out, recorder, config, device)
+    serve(module, channel_in, channel_out, recorder, config, device, ops)
 
 
 def _take_channel() -> tuple[int, int]:
@@ -91,7 +92,7 @@ def _import_student(path: str, name: str):
 
 
 def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
-          device: _Device) -> None:
+          device: _Device, ops: _OpCounter | None = None) -> None:
     guard = _TensorGuard() if config.get("guard_tensors") else None
     stash: dict = {}  # key -> [args, kwargs, output]: inputs kept here for timed calls
     while True:
@@ -121,6 +122,8 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
             calls, kwargs = [guard.wrap(args) for args in calls], guard.wrap(kwargs)
         recorder.start()
         device.begin()
+        if ops is not None:
+            ops.begin()
         started = time.perf_counter()
         answers, failed = [], None
         for args in calls:
@@ -131,7 +134,7 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
                 break
         reply = failed or ["return", answers if kind == "many" else answers[0]]
         meta = {**device.end(), "seconds": time.perf_counter() - started,
-                "forbidden": recorder.stop()}
+                "forbidden": recorder.stop(), **(ops.end() if ops is not None else {})}
         if failed and kind == "many":
             meta["index"] = len(answers)
         if guard is not None:
@@ -431,6 +434,38 @@ class _RuntimeRecorder:
     def stop(self) -> list[str]:
         self.recording = False
         return sorted(set(self.hits) | set(self.at_import))
+
+
+class _OpCounter:
+    """Counts the torch operations (aten ops, as dispatched) of each call, for assignments whose
+    point is how the work is organised (linear_attention: a chunk-wise form whose number of
+    operations must not grow with the chunk's length). Its mode class is made before the
+    student's import; like all worker data, the count may fail a test, never pass one."""
+
+    def __init__(self):
+        from torch.utils._python_dispatch import TorchDispatchMode
+
+        class Counting(TorchDispatchMode):
+            count = 0
+
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                self.count += 1
+                return func(*args, **(kwargs or {}))
+
+        self._mode_class = Counting
+        self._mode = None
+
+    def begin(self) -> None:
+        self._mode = self._mode_class()
+        self._mode.__enter__()
+
+    def end(self) -> dict:
+        mode, self._mode = self._mode, None
+        try:
+            mode.__exit__(None, None, None)
+        except Exception:  # noqa: BLE001  (the call left the mode stack changed: no count)
+            return {"torch_ops": None}
+        return {"torch_ops": mode.count}
 
 
 class _TensorGuard:

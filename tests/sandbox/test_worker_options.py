@@ -1,7 +1,9 @@
-"""``[worker] setup``: course code the worker runs, sandboxed, before it imports the student's
-module (quanto_inference routes a library kernel that would be compiled into read-only
+"""The [worker] table. ``setup``: course code the worker runs, sandboxed, before it imports the
+student's module (quanto_inference routes a library kernel that would be compiled into read-only
 site-packages). It is the course's code: when it fails, grading stops loudly and nobody scores
-zero for it; a setup file that is not there is refused when the assignment loads."""
+zero for it; a setup file that is not there is refused when the assignment loads.
+``count_torch_ops``: each call's number of torch operations, for tests of how work is organised
+(linear_attention's chunks) without timing anything."""
 
 import textwrap
 
@@ -72,3 +74,50 @@ def test_the_student_bundle_carries_the_setup_so_ulp_check_prepares_the_same_way
     a = assignment.load(tmp_path, "toy")
     files = release.student_files(a, "statement", ("ulp.whl", b""))
     assert files["toy/assignments/toy/prep.py"] == SETUP.encode()
+
+
+LOOPS = """import torch
+
+def by_rows(x):
+    return torch.stack([row * 2 + 1 for row in x])
+
+def whole(x):
+    return x * 2 + 1
+
+def hides_in_python(x):
+    return torch.tensor([[v * 2 + 1 for v in row] for row in x.tolist()])
+"""
+
+
+def test_torch_operations_are_counted_per_call_when_the_assignment_asks(tmp_path):
+    torch = pytest.importorskip("torch")
+    (tmp_path / "toy.py").write_text(LOOPS)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=20), sandbox.choose(),
+                    count_torch_ops=True)
+    sub = StudentModule(worker, ["by_rows", "whole", "hides_in_python"], [])
+    try:
+        counts = {}
+        for rows in (4, 8):
+            x = torch.ones(rows, 3)
+            for name in ("by_rows", "whole"):
+                assert torch.equal(getattr(sub, name)(x), x * 2 + 1)
+                counts[name, rows] = sub.last_meta["torch_ops"]
+        assert counts["whole", 4] == counts["whole", 8] > 0, counts
+        assert counts["by_rows", 8] > counts["by_rows", 4] > counts["whole", 4], counts
+        sub.hides_in_python(torch.ones(8, 3))
+        # what leaves torch is not counted: an assignment that counts also forbids the exits
+        assert sub.last_meta["torch_ops"] < counts["by_rows", 8]
+    finally:
+        worker.close()
+
+
+def test_nothing_is_counted_unless_asked(tmp_path):
+    torch = pytest.importorskip("torch")
+    (tmp_path / "toy.py").write_text(LOOPS)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=20), sandbox.choose())
+    sub = StudentModule(worker, ["whole"], [])
+    try:
+        sub.whole(torch.ones(2, 2))
+        assert "torch_ops" not in sub.last_meta
+    finally:
+        worker.close()
