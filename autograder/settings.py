@@ -37,7 +37,7 @@ class Limits:
     """Resource limits of one worker (the assignment's [limits] table)."""
 
     call_timeout_s: float = 10.0
-    test_timeout_s: float = 60.0
+    test_timeout_s: float = 60.0  # the student's time in one test: the grader's own never counts
     import_timeout_s: float = 60.0
     submission_timeout_s: float = 900.0
     memory_mb: int = 4096

@@ -62,14 +62,14 @@ class StudentModule:
         self._forbidden = forbidden
         self._why = forbidden_why
         self._assignment = assignment
-        self._test_started = time.monotonic()
+        self._test_spent = 0.0  # seconds this test has waited for the worker
         self._test_budget = worker.limits.test_timeout_s
         self.called: set[str] = set()
         self.last_meta: dict = {}  # what the worker measured on the last call (seconds, ...)
 
     def begin_test(self) -> None:
         """Called by the plugin before each test: resets the per-test time budget."""
-        self._test_started = time.monotonic()
+        self._test_spent = 0.0
         self.called = set()
 
     def __getattr__(self, name: str):
@@ -96,16 +96,26 @@ class StudentModule:
                            f"{self._filename()}. {self._why}".strip())
 
     def _time_left(self, what) -> float:
-        left = self._test_budget - (time.monotonic() - self._test_started)
+        left = self._test_budget - self._test_spent
         if left <= 0:
             self._worker.flag("timeout")
             raise WorkerTimeout(f"this test's calls took more than {self._test_budget:g} s in "
                                 f"all (the last was {what}); your code is far too slow")
         return left
 
+    def _request(self, message: tuple, timeout: float, what):
+        """One round trip to the worker, its time counted against the test's budget: only
+        time spent waiting for the student's code counts, never the grader's own (oracles,
+        hypothesis), so a loaded machine cannot make a correct submission run out of time."""
+        started = time.monotonic()
+        try:
+            return self._worker.request(message, timeout, what)
+        finally:
+            self._test_spent += time.monotonic() - started
+
     def _getattr(self, name: str):
         self._check_forbidden(name)  # module-level code runs for this read too
-        reply = self._worker.request(("getattr", name), self._time_left(name), name)
+        reply = self._request(("getattr", name), self._time_left(name), name)
         if reply[0] == "missing":
             raise MissingName(f"{self._filename()} defines no `{name}`: the assignment asks for it")
         if reply[0] == "unsendable":
@@ -138,7 +148,7 @@ class StudentModule:
             self._check_forbidden(name)
         timeout = min(limit, self._time_left(what))
         started = time.perf_counter()
-        reply = worker.request(message, timeout, what)
+        reply = self._request(message, timeout, what)
         seconds = time.perf_counter() - started
         meta = reply[-1] if isinstance(reply[-1], dict) else {}
         self.last_meta = meta
@@ -185,7 +195,7 @@ class StudentModule:
         """Leave inputs in the worker for :meth:`_timed` (untimed: the tensors cross here)."""
         self._worker.ensure_started()
         what = f"sending the inputs of timed call {key}"
-        self._expect(self._worker.request(("stash", key, list(args), dict(kwargs)),
+        self._expect(self._request(("stash", key, list(args), dict(kwargs)),
                                           self._time_left(what), what), what)
 
     def _timed(self, name: str | None, key: int) -> float:
@@ -203,7 +213,7 @@ class StudentModule:
     def _fetch(self, key: int):
         """The output of timed call ``key``; the worker forgets its inputs."""
         what = f"the output of timed call {key}"
-        return self._expect(self._worker.request(("fetch", key), self._time_left(what), what),
+        return self._expect(self._request(("fetch", key), self._time_left(what), what),
                             what)
 
     def _expect(self, reply, what):

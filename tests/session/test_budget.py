@@ -1,0 +1,41 @@
+"""A test's time budget (``[limits] test_timeout_s``) counts only the time its calls spend in
+the student's code: a slow oracle or a loaded machine on the grader's side must never make a
+correct submission run out of time."""
+
+import time
+
+import pytest
+
+from autograder.sandbox import isolation as sandbox
+from autograder.sandbox.process import Worker
+from autograder.session.student import StudentModule
+from autograder.settings import Limits
+from autograder.testing import WorkerTimeout
+
+TOY = "import time\n\ndef nap(s):\n    time.sleep(s)\n    return s\n"
+
+
+@pytest.fixture
+def sub(tmp_path):
+    (tmp_path / "toy.py").write_text(TOY)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=5, test_timeout_s=1.0),
+                    sandbox.choose())
+    module = StudentModule(worker, ["nap"], [])
+    module.nap(0)  # the worker's start is not part of any test
+    module.begin_test()
+    yield module
+    worker.close()
+
+
+def test_the_graders_own_time_does_not_count(sub):
+    assert sub.nap(0.05) == 0.05
+    time.sleep(1.2)  # an oracle that takes longer than the whole budget
+    assert sub.nap(0.05) == 0.05
+
+
+def test_the_students_time_adds_up_across_calls(sub):
+    sub.nap(0.4)
+    sub.nap(0.4)
+    with pytest.raises(WorkerTimeout, match=r"took more than 1 s in all|did not return within"):
+        sub.nap(0.4)
+        sub.nap(0.4)
