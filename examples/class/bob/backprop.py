@@ -1,0 +1,1 @@
+../../../assignments/backprop/selftest/buggy_ce_log_softmax.py

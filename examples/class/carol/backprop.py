@@ -1,0 +1,1 @@
+../../../assignments/backprop/selftest/correct_sigmoid.py

@@ -1,0 +1,1 @@
+../../../assignments/backprop/selftest/malicious_forge_results.py
