@@ -5,9 +5,9 @@ need; torch, jax, autograd, tensorflow, keras, sympy, mpmath, numdifftools and s
 forbidden.
 """
 
-import math
+import math  # noqa: F401  (you will need them)
 
-import numpy as np
+import numpy as np  # noqa: F401
 
 # Part 1, by hand: your own neuron's numbers are in your statement.
 HAND_DL_DW = None   # dL/dw, a float (or an int)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from autograder.testing import points
 
 import backprop_oracle as bo
-from backprop_oracle import LogitCase, MlpCase, ZCase
+from backprop_oracle import LogitCase, MlpCase
 
 
 def _value(rng):
