@@ -1,0 +1,1 @@
+../../../assignments/memory_budget/selftest/correct_fractions.py

@@ -1,0 +1,1 @@
+../../../assignments/memory_budget/selftest/buggy_attention_kv_per_query_head.py

@@ -1,0 +1,1 @@
+../../../assignments/memory_budget/selftest/buggy_decode_ignores_batch.py

@@ -1,0 +1,1 @@
+../../../assignments/memory_budget/selftest/malicious_forge_results.py
