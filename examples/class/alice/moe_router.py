@@ -1,0 +1,1 @@
+../../../assignments/moe_router/selftest/correct_loops.py

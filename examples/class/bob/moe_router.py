@@ -1,0 +1,1 @@
+../../../assignments/moe_router/selftest/buggy_capacity_float.py

@@ -1,0 +1,1 @@
+../../../assignments/moe_router/selftest/buggy_combine_ignores_drops.py

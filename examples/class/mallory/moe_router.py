@@ -1,0 +1,1 @@
+../../../assignments/moe_router/selftest/malicious_forge_results.py
