@@ -2,8 +2,8 @@
 
 Why not pickle: unpickling runs code chosen by whoever wrote the bytes, and the worker is
 student code. Here every message is a tree of plain values, and decoding only ever builds
-None, bool, int, float, str, bytes, list, tuple, dict, NumPy arrays and scalars, and torch
-tensors (by dtype name, shape and raw bytes; bf16 and fp8 travel as their bit patterns).
+None, bool, int, float, str, bytes, list, tuple, dict, ``fractions.Fraction`` (for exact answers),
+NumPy arrays and scalars, and torch tensors (by dtype name, shape and raw bytes; bf16 and fp8 travel as their bit patterns).
 The decoder trusts nothing it reads: every length is bounded, every dtype is from a fixed list,
 and any inconsistency raises :class:`ProtocolError`.
 
@@ -13,11 +13,13 @@ payload, one encoded value.
 
 from __future__ import annotations
 
+import math
 import os
 import select
 import struct
 import sys
 import time
+from fractions import Fraction
 
 import numpy as np
 
@@ -28,6 +30,7 @@ HEADER = struct.Struct(">4sQ")
 MAX_DEPTH = 64
 MAX_NDIM = 32
 MAX_ITEMS = 1_000_000  # values in one message (an array counts as one): decoding stays cheap
+MAX_FRACTION_BITS = 65536  # numerator and denominator each: their gcd stays cheap to check
 DEFAULT_MAX_MESSAGE = 256 * 2**20
 
 # NumPy dtypes that may cross (by their canonical little-endian string).
@@ -81,6 +84,10 @@ def _encode(v, out: bytearray, depth: int) -> None:
         out += b"i" + _u32(len(data)) + data
     elif isinstance(v, float):
         out += b"f" + struct.pack(">d", float.__float__(v))
+    elif isinstance(v, Fraction):
+        out += b"q"
+        _encode(v.numerator, out, depth + 1)
+        _encode(v.denominator, out, depth + 1)
     elif isinstance(v, str):
         data = str.__str__(v).encode("utf-8", "surrogatepass")
         out += b"s" + _u32(len(data)) + data
@@ -106,7 +113,7 @@ def _encode(v, out: bytearray, depth: int) -> None:
     else:
         raise ProtocolError(
             f"a value of type {t.__name__} cannot be sent: use plain data "
-            "(int, float, str, bytes, list, tuple, dict, numpy arrays, torch tensors)")
+            "(int, float, Fraction, str, bytes, list, tuple, dict, numpy arrays, torch tensors)")
 
 
 def _dtype_str(dtype: np.dtype) -> str:
@@ -211,6 +218,12 @@ def _decode(r: _Reader, depth: int, device):
         return int.from_bytes(r.take(r.u32()), "big", signed=True)
     if tag == b"f":
         return struct.unpack(">d", r.take(8))[0]
+    if tag == b"q":  # a Fraction in lowest terms, as the encoder writes it
+        n, d = _decode(r, depth + 1, device), _decode(r, depth + 1, device)
+        if (type(n) is not int or type(d) is not int or d < 1 or n.bit_length() > MAX_FRACTION_BITS
+                or d.bit_length() > MAX_FRACTION_BITS or math.gcd(n, d) != 1):
+            raise ProtocolError("a fraction must be two ints in lowest terms, denominator >= 1")
+        return Fraction(n, d)
     if tag == b"s":
         try:
             return str(r.take(r.u32()), "utf-8", "surrogatepass")

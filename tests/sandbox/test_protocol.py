@@ -3,6 +3,7 @@ turns any byte string into either a plain value or a ProtocolError."""
 
 import math
 import os
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -18,7 +19,8 @@ def roundtrip(v):
 
 
 @pytest.mark.parametrize("value", [None, True, False, 0, -1, 2**200, -(2**64) - 1, 1.5, -0.0,
-                                   math.inf, "héllo", b"\x00\xff", [1, [2, (3,)]], {"a": 1, 2: (None,)}, ()])
+                                   math.inf, "héllo", b"\x00\xff", [1, [2, (3,)]], {"a": 1, 2: (None,)}, (),
+                                   Fraction(-7, 3), Fraction(0), Fraction(10**30 + 1, 2**70)])
 def test_plain_values_roundtrip(value):
     got = roundtrip(value)
     assert got == value and type(got) is type(value)
@@ -103,6 +105,16 @@ def test_subclasses_arrive_as_plain_data():
 def test_unsendable_values_are_refused(value):
     with pytest.raises(ProtocolError):
         encode(value)
+
+
+@pytest.mark.parametrize("parts", [(2, 4), (1, 0), (1, -3), (1.5, 2), (True, 1),
+                                   (2**70000, 3)])
+def test_fractions_arrive_in_lowest_terms_or_not_at_all(parts):
+    """A forged fraction (not reduced, zero or negative denominator, a float or bool part, a
+    numerator too large to check cheaply) is refused, never normalised or divided."""
+    data = b"q" + encode(parts[0]) + encode(parts[1])
+    with pytest.raises(ProtocolError):
+        decode(data)
 
 
 def test_deep_nesting_is_refused():
