@@ -45,7 +45,7 @@ class Worker:
                  isolation: sandbox.Isolation, runtime_forbidden: list[str] = (),
                  guard_tensors: bool = False, gpu: bool = False, forbidden_modules: list[str] = (),
                  helpers: dict[str, bytes] | None = None, setup: str | None = None,
-                 count_torch_ops: bool = False):
+                 count_torch_ops: bool = False, trace_triton: bool = False):
         self.submission_file = Path(submission_file)
         self.helpers = dict(helpers or {})  # file name -> source: modules beside the student's
         self.module_name = module_name
@@ -56,7 +56,9 @@ class Worker:
                        "forbidden_modules": list(forbidden_modules),
                        "guard_tensors": guard_tensors, "tensor_device": "cuda" if gpu else None,
                        "setup": setup,  # course code the worker runs before the student's
-                       "count_torch_ops": count_torch_ops}
+                       "count_torch_ops": count_torch_ops,
+                       # Triton under the interpreter: what the kernels did, per call
+                       "trace_triton": trace_triton and not gpu}
         self.proc: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self.output_file = None

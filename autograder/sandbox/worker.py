@@ -47,7 +47,8 @@ def main() -> None:
     if config.get("events_fd") is not None:
         install_audit_hook(config["events_fd"], config["module_path"])
     device = _Device(config.get("tensor_device"))  # before the student's import can change it
-    ops = _OpCounter() if config.get("count_torch_ops") else None  # likewise
+    meters = _Meters(([_OpCounter()] if config.get("count_torch_ops") else [])  # likewise
+                     + ([_TritonTrace()] if config.get("trace_triton") else []))
     recorder.start()  # forbidden imports the module makes as it loads count against every call
     module, error = _import_student(config["module_path"], config["module_name"])
     recorder.at_import = recorder.stop()
@@ -56,7 +57,7 @@ def main() -> None:
         return
     functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
     protocol.write_message(channel_out, ("ready", {"functions": functions}))
-    serve(module, channel_in, channel_out, recorder, config, device, ops)
+    serve(module, channel_in, channel_out, recorder, config, device, meters)
 
 
 def _take_channel() -> tuple[int, int]:
@@ -92,7 +93,7 @@ def _import_student(path: str, name: str):
 
 
 def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
-          device: _Device, ops: _OpCounter | None = None) -> None:
+          device: _Device, meters: _Meters) -> None:
     guard = _TensorGuard() if config.get("guard_tensors") else None
     stash: dict = {}  # key -> [args, kwargs, output]: inputs kept here for timed calls
     while True:
@@ -122,8 +123,7 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
             calls, kwargs = [guard.wrap(args) for args in calls], guard.wrap(kwargs)
         recorder.start()
         device.begin()
-        if ops is not None:
-            ops.begin()
+        meters.begin()
         started = time.perf_counter()
         answers, failed = [], None
         for args in calls:
@@ -134,7 +134,7 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
                 break
         reply = failed or ["return", answers if kind == "many" else answers[0]]
         meta = {**device.end(), "seconds": time.perf_counter() - started,
-                "forbidden": recorder.stop(), **(ops.end() if ops is not None else {})}
+                "forbidden": recorder.stop(), **meters.end()}
         if failed and kind == "many":
             meta["index"] = len(answers)
         if guard is not None:
@@ -434,6 +434,75 @@ class _RuntimeRecorder:
     def stop(self) -> list[str]:
         self.recording = False
         return sorted(set(self.hits) | set(self.at_import))
+
+
+class _Meters:
+    """The per-call meters an assignment asks for (each with begin() and end() -> meta)."""
+
+    def __init__(self, meters: list):
+        self._meters = meters
+
+    def begin(self) -> None:
+        for m in self._meters:
+            m.begin()
+
+    def end(self) -> dict:
+        return {k: v for m in reversed(self._meters) for k, v in m.end().items()}  # LIFO
+
+
+class _TritonTrace:
+    """What the student's Triton kernels did in one call under the interpreter (CPU grading):
+    kernel launches, the active lanes loaded and stored, and the largest tl.dot (M, N, K), so a
+    test can tell a kernel that does the work from torch on the host around a decoy kernel.
+    The interpreter's builder is patched here, before the student's import; like every worker
+    figure the trace may fail a test, never pass one."""
+
+    def __init__(self):
+        from triton.runtime import interpreter
+
+        self.counts = self._fresh()
+        counts = self  # the closures read the current dict through this object
+        builder, executor = interpreter.InterpreterBuilder, interpreter.GridExecutor
+        load, store, dot = (builder.create_masked_load, builder.create_masked_store,
+                            builder.create_dot)
+        launch = executor.__call__
+
+        def create_masked_load(self, ptrs, mask, *args, **kwargs):
+            counts.counts["loaded_elems"] += int(mask.data.sum())
+            return load(self, ptrs, mask, *args, **kwargs)
+
+        def create_masked_store(self, ptrs, value, mask, *args, **kwargs):
+            counts.counts["stored_elems"] += int(mask.data.sum())
+            return store(self, ptrs, value, mask, *args, **kwargs)
+
+        def create_dot(self, a, b, *args, **kwargs):
+            m, k = a.data.shape[-2:]
+            n = b.data.shape[-1]
+            c = counts.counts
+            c["max_dot"] = [max(c["max_dot"][0], m), max(c["max_dot"][1], n),
+                            max(c["max_dot"][2], k)]
+            c["dot_flops"] += 2 * m * n * k
+            return dot(self, a, b, *args, **kwargs)
+
+        def __call__(self, *args, **kwargs):
+            counts.counts["launches"] += 1
+            return launch(self, *args, **kwargs)
+
+        builder.create_masked_load, builder.create_masked_store = create_masked_load, create_masked_store
+        builder.create_dot, executor.__call__ = create_dot, __call__
+
+    @staticmethod
+    def _fresh() -> dict:
+        return {"launches": 0, "loaded_elems": 0, "stored_elems": 0, "max_dot": [0, 0, 0],
+                "dot_flops": 0}
+
+    def begin(self) -> None:
+        self.counts = self._fresh()
+
+    def end(self) -> dict:
+        trace = self.counts
+        trace["max_tile_dim"] = max(trace["max_dot"][:2])
+        return {"triton": trace}
 
 
 class _OpCounter:

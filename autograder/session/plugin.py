@@ -75,7 +75,8 @@ class GradingPlugin:
                              guard_tensors=assignment.worker.guard_tensors, gpu=device == "cuda",
                              helpers=helpers, setup=assignment.worker_setup and
                              assignment.worker_setup.read_text(),
-                             count_torch_ops=assignment.worker.count_torch_ops)
+                             count_torch_ops=assignment.worker.count_torch_ops,
+                             trace_triton=assignment.gpu)
         self.module = StudentModule(self.worker, assignment.functions, assignment.attributes,
                                     self.forbidden_report, assignment.forbidden.why, assignment.id)
 

@@ -121,3 +121,60 @@ def test_nothing_is_counted_unless_asked(tmp_path):
         assert "torch_ops" not in sub.last_meta
     finally:
         worker.close()
+
+
+KERNELS = """import torch
+import triton
+import triton.language as tl
+
+@triton.jit
+def _copy(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n), mask=offs < n)
+
+@triton.jit
+def _square(a_ptr, c_ptr, N: tl.constexpr):
+    r = tl.arange(0, N)
+    a = tl.load(a_ptr + r[:, None] * N + r[None, :])
+    tl.store(c_ptr + r[:, None] * N + r[None, :], tl.dot(a, a))
+
+def copy(x):
+    y = torch.empty_like(x)
+    _copy[(triton.cdiv(x.numel(), 16),)](x, y, x.numel(), BLOCK=16)
+    return y
+
+def square(a):
+    c = torch.empty_like(a)
+    _square[(1,)](a, c, N=a.shape[0])
+    return c
+
+def decoy(x):
+    _copy[(1,)](x, torch.empty_like(x), 1, BLOCK=16)  # a token launch; the work is torch's
+    return x * 1.0
+"""
+
+
+def test_triton_kernels_are_traced_under_the_interpreter(tmp_path):
+    """For gpu assignments graded on the CPU, each call's meta says what its kernels did:
+    launches, active lanes loaded and stored, the largest tl.dot; a decoy kernel shows."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("triton")
+    (tmp_path / "toy.py").write_text(KERNELS)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=60), sandbox.choose(),
+                    trace_triton=True)
+    sub = StudentModule(worker, ["copy", "square", "decoy"], [])
+    try:
+        x = torch.arange(40, dtype=torch.float32)
+        assert torch.equal(sub.copy(x), x)
+        trace = sub.last_meta["triton"]
+        assert (trace["launches"], trace["loaded_elems"], trace["stored_elems"]) == (1, 40, 40)
+        a = torch.eye(16)
+        assert torch.equal(sub.square(a), a)
+        trace = sub.last_meta["triton"]
+        assert trace["max_dot"] == [16, 16, 16] and trace["max_tile_dim"] == 16
+        assert trace["dot_flops"] == 2 * 16 ** 3 and trace["loaded_elems"] == 256
+        sub.decoy(x)
+        trace = sub.last_meta["triton"]
+        assert trace["launches"] == 1 and trace["loaded_elems"] == 1 < x.numel()
+    finally:
+        worker.close()
