@@ -1,0 +1,1 @@
+../../../assignments/tiled_matmul/selftest/correct_fp32_tiles.py

@@ -1,0 +1,1 @@
+../../../assignments/tiled_matmul/selftest/buggy_clamps_to_fp16_max.py

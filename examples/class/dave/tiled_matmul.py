@@ -1,0 +1,1 @@
+../../../assignments/tiled_matmul/selftest/buggy_fp16_accumulator.py

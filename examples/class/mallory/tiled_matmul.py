@@ -1,0 +1,1 @@
+../../../assignments/tiled_matmul/selftest/malicious_forge_results.py
