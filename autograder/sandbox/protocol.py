@@ -2,8 +2,9 @@
 
 Why not pickle: unpickling runs code chosen by whoever wrote the bytes, and the worker is
 student code. Here every message is a tree of plain values, and decoding only ever builds
-None, bool, int, float, str, bytes, list, tuple, dict, ``fractions.Fraction`` (for exact answers),
-NumPy arrays and scalars, and torch tensors (by dtype name, shape and raw bytes; bf16 and fp8 travel as their bit patterns).
+None, bool, int, float, str, bytes, list, tuple, dict, ``fractions.Fraction`` (for exact
+answers), NumPy arrays and scalars, and torch tensors (by dtype name, shape and raw bytes; bf16
+and fp8 travel as their bit patterns).
 The decoder trusts nothing it reads: every length is bounded, every dtype is from a fixed list,
 and any inconsistency raises :class:`ProtocolError`.
 

@@ -461,35 +461,37 @@ class _TritonTrace:
         from triton.runtime import interpreter
 
         self.counts = self._fresh()
-        counts = self  # the closures read the current dict through this object
+        trace = self  # the patched methods read this call's counts through it
         builder, executor = interpreter.InterpreterBuilder, interpreter.GridExecutor
         load, store, dot = (builder.create_masked_load, builder.create_masked_store,
                             builder.create_dot)
         launch = executor.__call__
 
         def create_masked_load(self, ptrs, mask, *args, **kwargs):
-            counts.counts["loaded_elems"] += int(mask.data.sum())
+            trace.counts["loaded_elems"] += int(mask.data.sum())
             return load(self, ptrs, mask, *args, **kwargs)
 
         def create_masked_store(self, ptrs, value, mask, *args, **kwargs):
-            counts.counts["stored_elems"] += int(mask.data.sum())
+            trace.counts["stored_elems"] += int(mask.data.sum())
             return store(self, ptrs, value, mask, *args, **kwargs)
 
         def create_dot(self, a, b, *args, **kwargs):
             m, k = a.data.shape[-2:]
             n = b.data.shape[-1]
-            c = counts.counts
+            c = trace.counts
             c["max_dot"] = [max(c["max_dot"][0], m), max(c["max_dot"][1], n),
                             max(c["max_dot"][2], k)]
             c["dot_flops"] += 2 * m * n * k
             return dot(self, a, b, *args, **kwargs)
 
         def __call__(self, *args, **kwargs):
-            counts.counts["launches"] += 1
+            trace.counts["launches"] += 1
             return launch(self, *args, **kwargs)
 
-        builder.create_masked_load, builder.create_masked_store = create_masked_load, create_masked_store
-        builder.create_dot, executor.__call__ = create_dot, __call__
+        builder.create_masked_load = create_masked_load
+        builder.create_masked_store = create_masked_store
+        builder.create_dot = create_dot
+        executor.__call__ = __call__
 
     @staticmethod
     def _fresh() -> dict:
