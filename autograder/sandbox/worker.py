@@ -523,6 +523,9 @@ class _OpCounter:
                 self.count += 1
                 return func(*args, **(kwargs or {}))
 
+        import torch
+        with Counting():  # the first dispatch imports torch._dynamo (seconds): not in a call
+            torch.zeros(1) + 1
         self._mode_class = Counting
         self._mode = None
 
