@@ -1,0 +1,1 @@
+../../../assignments/linear_attention/selftest/correct_float64_inside.py

@@ -1,0 +1,1 @@
+../../../assignments/linear_attention/selftest/buggy_chunked_mask_loop.py

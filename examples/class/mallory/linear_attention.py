@@ -1,0 +1,1 @@
+../../../assignments/linear_attention/selftest/malicious_forge_results.py
