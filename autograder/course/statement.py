@@ -22,9 +22,11 @@ Submit `{id}.py`, or a notebook `{id}.ipynb` whose code cells, in order, form th
 are dropped; with both, `{id}.py` is graded). Other `.py` files beside it that your module
 imports (`import helpers`, directly or through each other; at most {max_files} files,
 {max_mib} MiB in all) are its helper modules: the forbidden names below count in them too,
-against every function. Files it does not import are ignored. A file named in
+against every function. Forbidden names are read from the code as whole names, never from
+comments or strings (`next_power_of_2` is not `pow`). Files it does not import are ignored. A file named in
 another case (`{Id}.py`) is graded with a note; a submission without the module scores 0 and
-says what it found."""
+says what it found. A function whose calls run past the time limit in three tests is not called
+again: its later tests fail at once."""
 
 
 def render(a: Assignment, student_id: str | None = None, secret: bytes | None = None) -> str:

@@ -50,6 +50,12 @@ class _CallText:
 
 
 
+# A function that ran past its time limit in this many tests is not called again in the grading:
+# each timeout costs the limit plus a fresh worker, and a loop that never ends would cost it in
+# every test of the function. Within the contract (a call returns within the limit) none counts.
+STRIKES = 3
+
+
 class StudentModule:
     """The ``sub`` fixture: the student's module, as seen from the grader."""
 
@@ -65,6 +71,7 @@ class StudentModule:
         self._test_spent = 0.0  # seconds this test has waited for the worker
         self._test_budget = worker.limits.test_timeout_s
         self.called: set[str] = set()
+        self.timeouts: dict[str, int] = {}  # function -> tests in which a call of it timed out
         self.last_meta: dict = {}  # what the worker measured on the last call (seconds, ...)
 
     def begin_test(self) -> None:
@@ -140,6 +147,10 @@ class StudentModule:
         worker = self._worker
         if name is not None:
             self.called.add(name)
+            if self.timeouts.get(name, 0) >= STRIKES:  # before a worker is started for it
+                raise WorkerTimeout(f"{name} was not called: it ran past its time limit in "
+                                    f"{STRIKES} earlier tests, so its remaining tests fail at "
+                                    "once (a call must return within the assignment's limit)")
         worker.ensure_started()
         if name is not None:
             if name not in worker.functions:
@@ -148,7 +159,12 @@ class StudentModule:
             self._check_forbidden(name)
         timeout = min(limit, self._time_left(what))
         started = time.perf_counter()
-        reply = self._request(message, timeout, what)
+        try:
+            reply = self._request(message, timeout, what)
+        except WorkerTimeout:
+            if name is not None:
+                self.timeouts[name] = self.timeouts.get(name, 0) + 1
+            raise
         seconds = time.perf_counter() - started
         meta = reply[-1] if isinstance(reply[-1], dict) else {}
         self.last_meta = meta

@@ -8,7 +8,7 @@ import pytest
 
 from autograder.sandbox import isolation as sandbox
 from autograder.sandbox.process import Worker
-from autograder.session.student import StudentModule
+from autograder.session.student import STRIKES, StudentModule
 from autograder.settings import Limits
 from autograder.testing import WorkerTimeout
 
@@ -39,3 +39,26 @@ def test_the_students_time_adds_up_across_calls(sub):
     with pytest.raises(WorkerTimeout, match=r"took more than 1 s in all|did not return within"):
         sub.nap(0.4)
         sub.nap(0.4)
+
+
+def test_a_function_that_timed_out_in_three_tests_is_not_called_again(tmp_path):
+    """Each timeout costs the call limit and a fresh worker; a loop that never ends would cost
+    that in every test of the function, so after STRIKES tests its later calls fail at once.
+    Other functions are still called."""
+    (tmp_path / "toy.py").write_text(TOY + "\ndef spin():\n    while True:\n        pass\n")
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=0.3, test_timeout_s=5),
+                    sandbox.choose())
+    sub = StudentModule(worker, ["nap", "spin"], [])
+    try:
+        for _ in range(STRIKES):
+            sub.begin_test()
+            with pytest.raises(WorkerTimeout, match="did not return within"):
+                sub.spin()
+        starts = worker.starts
+        sub.begin_test()
+        with pytest.raises(WorkerTimeout, match=f"spin was not called: .* in {STRIKES} earlier"):
+            sub.spin()
+        assert worker.starts == starts  # no worker was started for it
+        assert sub.nap(0) == 0
+    finally:
+        worker.close()
