@@ -1,0 +1,1 @@
+../../../assignments/rmsnorm_kernel/selftest/buggy_dw_without_rstd.py

@@ -1,0 +1,1 @@
+../../../assignments/rmsnorm_kernel/selftest/correct_row_tiles.py

@@ -1,0 +1,1 @@
+../../../assignments/rmsnorm_kernel/selftest/buggy_dx_mean_per_block.py

@@ -1,0 +1,1 @@
+../../../assignments/rmsnorm_kernel/selftest/malicious_forge_results.py
