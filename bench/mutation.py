@@ -1,6 +1,7 @@
 """Benchmark: do an assignment's tests kill one-change mutants of its reference?
 
     .venv/bin/python bench/mutation.py ID [--workers N] [--max-examples N] [--show-survivors]
+                                          [--only FUNCTION,...]
 
 Each mutant is the reference with one small change a buggy student could have made: an
 arithmetic, bitwise or comparison operator swapped (``+``/``-``, ``<``/``<=``, ``&``/``|``,
@@ -25,7 +26,9 @@ have checked, with the reason, in ``assignments/<id>/mutants.toml``::
     "decode:42:10 < -> <=" = "x == 0 takes either branch to the same result"
 
 The score printed is killed / (mutants - equivalent); the bar is 95 %. Keys that name no
-mutant any more (the reference changed) are listed so they can be removed.
+mutant any more (the reference changed) are listed so they can be removed. ``--only`` mutates
+only the named functions of the reference (to re-check a fixed survivor in minutes, not a whole
+run): its score covers those functions alone.
 """
 
 from __future__ import annotations
@@ -196,6 +199,8 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=0)
     p.add_argument("--max-examples", type=int, help="cap every test at N examples")
     p.add_argument("--show-survivors", action="store_true", help="print each survivor's code line")
+    p.add_argument("--only", metavar="FUNCTIONS", help="comma-separated: mutate only these "
+                   "functions of the reference (the score covers them alone)")
     ns = p.parse_args()
     settings = GradingSettings.from_env().replace(secret=None, max_examples=ns.max_examples)
     a = load(settings.course_dir, ns.assignment)
@@ -204,6 +209,13 @@ def main() -> None:
     equivalent_file = a.folder / "mutants.toml"
     equivalent = (tomllib.loads(equivalent_file.read_text()).get("equivalent", {})
                   if equivalent_file.is_file() else {})
+    if ns.only:
+        only = set(ns.only.split(","))
+        unknown = only - {s.key.split(":")[0] for s in found}
+        if unknown:
+            p.error(f"--only: {', '.join(sorted(unknown))} has no mutant in {a.reference.name}")
+        found = [s for s in found if s.key.split(":")[0] in only]
+        equivalent = {k: v for k, v in equivalent.items() if k.split(":")[0] in only}
     with tempfile.TemporaryDirectory(prefix=f"ulp-mutants-{a.id}-") as tmp:
         files = {"unchanged": ast.unparse(ast.parse(source))}
         files.update({f"m{n:04d}": mutant(source, s) for n, s in enumerate(found)})
@@ -237,7 +249,8 @@ def main() -> None:
             survivors.append(s)
     judged = len(found) - sum(s.key in equivalent for s in found)
     score = killed / judged if judged else 1.0
-    print(f"{a.id}: {killed}/{judged} non-equivalent mutants killed ({100 * score:.1f} %; "
+    scope = f" (only {ns.only})" if ns.only else ""
+    print(f"{a.id}{scope}: {killed}/{judged} non-equivalent mutants killed ({100 * score:.1f} %; "
           f"{len(found)} mutants, {len(found) - judged} recorded equivalent, {len(leaks)} "
           f"leaking into other functions' tests; {wall:.0f} s)")
     lines = source.splitlines()

@@ -27,7 +27,8 @@ def test_every_sample_has_an_expected_outcome(aid):
 @pytest.mark.parametrize(("aid", "name"), CASES, ids=[f"{a}/{n}" for a, n in CASES])
 def test_sample_scores_as_expected(aid, name):
     expected = selftest.expectations(assignment(aid, ROOT))[name]
-    assert expected.problems(graded(aid)[name]) == []
+    problems = expected.problems(graded(aid)[name])
+    assert not problems, "\n".join(problems)  # whole, not cut short by pytest's diff
 
 
 def test_the_sample_class_is_built_from_the_self_tests():
