@@ -25,8 +25,8 @@ imports (`import helpers`, directly or through each other; at most {max_files} f
 against every function. Forbidden names are read from the code as whole names, never from
 comments or strings (`next_power_of_2` is not `pow`). Files it does not import are ignored. A file named in
 another case (`{Id}.py`) is graded with a note; a submission without the module scores 0 and
-says what it found. A function whose calls run past the time limit in three tests is not called
-again: its later tests fail at once."""
+says what it found. Once calls have run past the time limit in three tests, a function that ran
+past it is not called again: its later tests fail at once."""
 
 
 def render(a: Assignment, student_id: str | None = None, secret: bytes | None = None) -> str:

@@ -50,9 +50,10 @@ class _CallText:
 
 
 
-# A function that ran past its time limit in this many tests is not called again in the grading:
-# each timeout costs the limit plus a fresh worker, and a loop that never ends would cost it in
-# every test of the function. Within the contract (a call returns within the limit) none counts.
+# Once calls have run past their time limit in this many tests, a function that ran past it is not
+# called again in the grading: each timeout costs the limit plus a fresh worker, and a loop that
+# never ends would cost that in every test of every looping function. Within the contract (a call
+# returns within the limit) nothing is ever refused.
 STRIKES = 3
 
 
@@ -147,10 +148,12 @@ class StudentModule:
         worker = self._worker
         if name is not None:
             self.called.add(name)
-            if self.timeouts.get(name, 0) >= STRIKES:  # before a worker is started for it
-                raise WorkerTimeout(f"{name} was not called: it ran past its time limit in "
-                                    f"{STRIKES} earlier tests, so its remaining tests fail at "
-                                    "once (a call must return within the assignment's limit)")
+            strikes = sum(self.timeouts.values())
+            if name in self.timeouts and strikes >= STRIKES:  # before a worker starts for it
+                raise WorkerTimeout(f"{name} was not called: it ran past its time limit before, "
+                                    f"and calls have run past it in {strikes} tests, so its "
+                                    "remaining tests fail at once (a call must return within "
+                                    "the assignment's limit)")
         worker.ensure_started()
         if name is not None:
             if name not in worker.functions:

@@ -41,24 +41,30 @@ def test_the_students_time_adds_up_across_calls(sub):
         sub.nap(0.4)
 
 
-def test_a_function_that_timed_out_in_three_tests_is_not_called_again(tmp_path):
-    """Each timeout costs the call limit and a fresh worker; a loop that never ends would cost
-    that in every test of the function, so after STRIKES tests its later calls fail at once.
-    Other functions are still called."""
-    (tmp_path / "toy.py").write_text(TOY + "\ndef spin():\n    while True:\n        pass\n")
+def test_after_three_timeouts_a_function_that_timed_out_is_not_called_again(tmp_path):
+    """Each timeout costs the call limit and a fresh worker; an endless loop would cost that in
+    every test of every looping function, so once calls have timed out in STRIKES tests, a
+    function that timed out is refused at once. Other functions are still called."""
+    loops = "\ndef spin():\n    while True:\n        pass\n\nspin2 = spin\n"
+    (tmp_path / "toy.py").write_text(TOY + loops)
     worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=0.3, test_timeout_s=5),
                     sandbox.choose())
-    sub = StudentModule(worker, ["nap", "spin"], [])
+    sub = StudentModule(worker, ["nap", "spin", "spin2"], [])
+
+    def test(call, refused: bool):
+        sub.begin_test()
+        starts = worker.starts
+        match = "was not called: .* in [0-9]+ tests" if refused else "did not return within"
+        with pytest.raises(WorkerTimeout, match=match):
+            call()
+        assert (worker.starts == starts) == refused  # no worker is started for a refusal
+
     try:
         for _ in range(STRIKES):
-            sub.begin_test()
-            with pytest.raises(WorkerTimeout, match="did not return within"):
-                sub.spin()
-        starts = worker.starts
-        sub.begin_test()
-        with pytest.raises(WorkerTimeout, match=f"spin was not called: .* in {STRIKES} earlier"):
-            sub.spin()
-        assert worker.starts == starts  # no worker was started for it
+            test(sub.spin, refused=False)
+        test(sub.spin, refused=True)
+        test(sub.spin2, refused=False)  # its first timeout: it had not timed out before
+        test(sub.spin2, refused=True)
         assert sub.nap(0) == 0
     finally:
         worker.close()

@@ -1,5 +1,5 @@
-"""Malicious: linear_attention_parallel never returns; the other functions return garbage (None)
-and the hand constants are None."""
+"""Malicious: linear_attention_parallel and linear_attention_recurrent never return; the other
+functions return garbage (None) and the hand constants are None."""
 HAND_S1 = HAND_O1 = None
 
 
