@@ -121,9 +121,28 @@ class StudentModule:
         finally:
             self._test_spent += time.monotonic() - started
 
+    def _refuse_if_struck(self, name: str) -> None:
+        strikes = sum(self.timeouts.values())
+        if name in self.timeouts and strikes >= STRIKES:
+            raise WorkerTimeout(f"{name} was not called: it ran past its time limit before, and "
+                                f"calls have run past it in {strikes} tests, so its remaining "
+                                "tests fail at once (a call must return within the assignment's "
+                                "limit)")
+
+    def _counted(self, name: str, message: tuple, timeout: float, what):
+        """A request that runs the student's ``name``: a timeout is a strike against it."""
+        try:
+            return self._request(message, timeout, what)
+        except WorkerTimeout:
+            self.timeouts[name] = self.timeouts.get(name, 0) + 1
+            raise
+
     def _getattr(self, name: str):
+        self._refuse_if_struck(name)
         self._check_forbidden(name)  # module-level code runs for this read too
-        reply = self._request(("getattr", name), self._time_left(name), name)
+        # A read runs student code too (a module __getattr__, a property): the call limit holds.
+        limit = min(self._worker.limits.call_timeout_s, self._time_left(name))
+        reply = self._counted(name, ("getattr", name), limit, name)
         if reply[0] == "missing":
             raise MissingName(f"{self._filename()} defines no `{name}`: the assignment asks for it")
         if reply[0] == "unsendable":
@@ -148,12 +167,7 @@ class StudentModule:
         worker = self._worker
         if name is not None:
             self.called.add(name)
-            strikes = sum(self.timeouts.values())
-            if name in self.timeouts and strikes >= STRIKES:  # before a worker starts for it
-                raise WorkerTimeout(f"{name} was not called: it ran past its time limit before, "
-                                    f"and calls have run past it in {strikes} tests, so its "
-                                    "remaining tests fail at once (a call must return within "
-                                    "the assignment's limit)")
+            self._refuse_if_struck(name)  # before a worker is started for it
         worker.ensure_started()
         if name is not None:
             if name not in worker.functions:
@@ -162,12 +176,8 @@ class StudentModule:
             self._check_forbidden(name)
         timeout = min(limit, self._time_left(what))
         started = time.perf_counter()
-        try:
-            reply = self._request(message, timeout, what)
-        except WorkerTimeout:
-            if name is not None:
-                self.timeouts[name] = self.timeouts.get(name, 0) + 1
-            raise
+        reply = (self._request(message, timeout, what) if name is None
+                 else self._counted(name, message, timeout, what))
         seconds = time.perf_counter() - started
         meta = reply[-1] if isinstance(reply[-1], dict) else {}
         self.last_meta = meta

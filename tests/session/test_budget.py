@@ -68,3 +68,20 @@ def test_after_three_timeouts_a_function_that_timed_out_is_not_called_again(tmp_
         assert sub.nap(0) == 0
     finally:
         worker.close()
+
+
+def test_reading_a_value_is_bounded_by_the_call_limit_not_the_tests(tmp_path):
+    """A read runs student code too (a module ``__getattr__`` that never returns): it used to
+    wait for the whole test budget (60 s for a hand value, twice per endless-loop sample)."""
+    spinning = TOY + "\ndef __getattr__(name):\n    while True:\n        pass\n"
+    (tmp_path / "toy.py").write_text(spinning)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=0.3, test_timeout_s=30),
+                    sandbox.choose())
+    sub = StudentModule(worker, ["nap"], ["HAND"])
+    try:
+        sub.nap(0)  # the worker's start is not part of the read
+        sub.begin_test()
+        with pytest.raises(WorkerTimeout, match=r"HAND did not return within 0.3 s"):
+            sub.HAND
+    finally:
+        worker.close()
