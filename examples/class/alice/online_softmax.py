@@ -1,0 +1,1 @@
+../../../assignments/online_softmax/selftest/correct_lanes_exp2.py

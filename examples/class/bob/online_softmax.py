@@ -1,0 +1,1 @@
+../../../assignments/online_softmax/selftest/buggy_lse_float64.py

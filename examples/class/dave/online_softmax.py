@@ -1,0 +1,1 @@
+../../../assignments/online_softmax/selftest/buggy_merge_nan_neg_inf.py

@@ -1,0 +1,1 @@
+../../../assignments/online_softmax/selftest/malicious_always_equal.py
