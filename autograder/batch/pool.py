@@ -35,6 +35,8 @@ from pathlib import Path
 
 from autograder.batch import child
 from autograder.model import Outcome
+from autograder.output import report
+from autograder.sandbox import isolation as sandbox
 
 #: What the zygote imports before forking (beyond this module's own imports, which bring the
 #: grading session, pytest and hypothesis): the heavy libraries the tests use.
@@ -208,6 +210,11 @@ def _zygote() -> int:
         warnings.simplefilter("ignore")  # hypothesis scans each new module once for constants:
         from hypothesis.internal.conjecture.providers import _get_local_constants
         _get_local_constants()  # here, so that children scan only the test modules (0.14 s)
+    # What every grading builds the same way, built once here: the report templates, the schema
+    # validator and the probe of which isolation this machine has (a child's own check then
+    # finds the zygote's probe; the machine is the same one, moments earlier).
+    report.warm_up()
+    sandbox.choose()
     # What is loaded now lives as long as every child: keep it out of the children's garbage
     # collections (pytest collects three times per session; each walked all of torch, 0.1 s).
     gc.collect()
