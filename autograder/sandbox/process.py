@@ -32,6 +32,11 @@ WORKER_EVENTS = {"network attempt", "process spawn", "tampering"}  # what the wo
 MAX_RESTARTS = 25
 
 
+def timed_out(what, seconds: float) -> WorkerTimeout:
+    return WorkerTimeout(f"{what} did not return within {seconds:g} s (an endless loop, or far "
+                         "too slow); the call was stopped")
+
+
 def describe_frames(info: dict, filename: str) -> str:
     lines = [f"  {filename}, line {f['line']}, in {f['function']}: {f['code']}"
              for f in info.get("frames", [])]
@@ -53,6 +58,7 @@ class Worker:
         self.isolation = isolation
         self.gpu = gpu
         self.config = {"rlimits": limits.rlimits(), "runtime_forbidden": list(runtime_forbidden),
+                       "call_timeout_s": limits.call_timeout_s,  # each call of a batch
                        "forbidden_modules": list(forbidden_modules),
                        "guard_tensors": guard_tensors, "tensor_device": "cuda" if gpu else None,
                        "setup": setup,  # course code the worker runs before the student's
@@ -315,8 +321,7 @@ class Worker:
                                           max_bytes=self._max_bytes())
         except protocol.ChannelTimeout:
             self._kill("timeout")
-            raise WorkerTimeout(f"{what} did not return within {timeout:g} s (an endless loop, "
-                                "or far too slow); the call was stopped") from None
+            raise timed_out(what, timeout) from None
         except protocol.MessageTooLarge as e:
             self._kill("message too large")
             raise BadAnswer(f"{what} sent back an answer larger than the limit of "

@@ -126,9 +126,13 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
         meters.begin()
         started = time.perf_counter()
         answers, failed = [], None
+        each = config.get("call_timeout_s") if kind == "many" else None
         for args in calls:
             try:
-                answers.append(fn(*args, **kwargs))
+                answers.append(_within(each, fn, args, kwargs))
+            except _Overtime:
+                failed = ["overtime", each]
+                break
             except BaseException as e:  # noqa: BLE001
                 failed = ["raise", _describe_exception(e, config["module_path"])]
                 break
@@ -141,6 +145,29 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
             meta["out_of_bounds_writes"] = guard.check()
         _flush_output()
         _send(channel_out, (*reply, meta))
+
+
+class _Overtime(BaseException):
+    """Raised into a call of a batch (``many``) that ran past the per-call limit."""
+
+
+def _overtime(signum, frame):
+    raise _Overtime
+
+
+def _within(seconds: float | None, fn, args, kwargs):
+    """``fn(*args, **kwargs)``, interrupted by _Overtime after ``seconds``. In a batch the
+    grader's own deadline is the per-call limit times the number of calls, so one endless call
+    would hold the test until its whole budget ran out; this stops it at its own limit. Only a
+    courtesy: code that blocks the signal or swallows the exception meets the grader's deadline."""
+    if not seconds:
+        return fn(*args, **kwargs)
+    signal.signal(signal.SIGALRM, _overtime)  # anew each call: student code may replace it
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _timing_request(module, request, stash: dict, recorder, device: _Device, config: dict):

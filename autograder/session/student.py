@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from autograder.course.forbidden import Report as ForbiddenReport
-from autograder.sandbox.process import Worker, describe_frames
+from autograder.sandbox.process import Worker, describe_frames, timed_out
 from autograder.testing import (BadAnswer, ForbiddenUse, MissingName, NotImplementedByStudent,
                                 WorkerCrashed, WorkerTimeout, student_exception)
 
@@ -129,12 +129,15 @@ class StudentModule:
                                 "tests fail at once (a call must return within the assignment's "
                                 "limit)")
 
+    def _strike(self, name: str) -> None:
+        self.timeouts[name] = self.timeouts.get(name, 0) + 1
+
     def _counted(self, name: str, message: tuple, timeout: float, what):
         """A request that runs the student's ``name``: a timeout is a strike against it."""
         try:
             return self._request(message, timeout, what)
         except WorkerTimeout:
-            self.timeouts[name] = self.timeouts.get(name, 0) + 1
+            self._strike(name)
             raise
 
     def _getattr(self, name: str):
@@ -207,12 +210,17 @@ class StudentModule:
                 worker._kill("garbage answer")
                 raise BadAnswer(f"{what} sent back something other than one answer per input")
             return answers
-        if kind == "raise" and many is not None:
+        if kind in ("raise", "overtime") and many is not None:
             index = meta.get("index")
             if type(index) is not int or not 0 <= index < len(many):
                 worker._kill("garbage answer")
                 raise BadAnswer(f"{what} sent back an answer the grader does not understand")
-            return self._raise(name, _CallText(name, many[index], {}), reply[1])
+            call = _CallText(name, many[index], {})
+            if kind == "overtime":  # the worker stopped that call itself, at the call limit
+                worker.flag("timeout")
+                self._strike(name)
+                raise timed_out(call, worker.limits.call_timeout_s)
+            return self._raise(name, call, reply[1])
         if kind == "raise":
             return self._raise(name, what, reply[1])
         if kind == "missing":

@@ -85,3 +85,44 @@ def test_reading_a_value_is_bounded_by_the_call_limit_not_the_tests(tmp_path):
             sub.HAND
     finally:
         worker.close()
+
+
+def test_an_endless_call_in_a_batch_stops_at_its_own_limit(tmp_path):
+    """A batch (``sub.many``) waits up to the call limit times the number of calls; one endless
+    call used to hold the test until its whole budget ran out (60 s, four times over for one
+    fp8_formats sample). The worker stops it at the call limit itself and stays up; a call
+    that ignores the alarm still meets the grader's deadline."""
+    looping = TOY + '''
+import signal
+
+
+def spin_at(x):
+    while x == 5:
+        pass
+    return x
+
+
+def stubborn(x):
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    while x == 5:
+        pass
+    return x
+'''
+    (tmp_path / "toy.py").write_text(looping)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=0.5, test_timeout_s=30),
+                    sandbox.choose())
+    sub = StudentModule(worker, ["nap", "spin_at", "stubborn"], [])
+    try:
+        assert sub.many("spin_at", [(1,), (2,)]) == [1, 2]
+        starts = worker.starts
+        sub.begin_test()
+        with pytest.raises(WorkerTimeout, match=r"spin_at\(5\) did not return within 0.5 s"):
+            sub.many("spin_at", [(1,), (2,)] + [(5,)] * 50)
+        assert worker.starts == starts and sub._test_spent < 10  # not 50 x 0.5 s, no restart
+        assert "timeout" in worker.events and sub.timeouts == {"spin_at": 1}
+        sub.begin_test()
+        with pytest.raises(WorkerTimeout, match=r"stubborn \(called on 3 inputs in turn\) did "
+                                                r"not return within 1.5 s"):
+            sub.many("stubborn", [(1,), (5,), (2,)])
+    finally:
+        worker.close()
