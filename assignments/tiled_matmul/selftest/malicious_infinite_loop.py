@@ -1,5 +1,7 @@
-"""Malicious: linear never returns (the per-call timeout must stop it and grading must go on);
-nothing else is defined, so every test fails."""
+"""Malicious: never returns. It defines no @triton.jit kernel, so every test refuses it before
+calling it and it scores zero at once: the endless loop itself is exercised by the CPU
+assignments' samples and the attack suite, where a stuck call costs 2 s, not the several
+seconds a Triton assignment allows a call under the interpreter."""
 
 
 def linear(x, w):
