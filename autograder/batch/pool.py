@@ -193,7 +193,6 @@ def _child(request: dict, parent: int) -> None:
 def _zygote() -> int:
     """Import everything once, then fork a child per request line until stdin closes."""
     import importlib
-    import importlib.metadata
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -203,9 +202,8 @@ def _zygote() -> int:
     for name in default_plugins:
         with contextlib.suppress(ImportError):
             importlib.import_module(f"_pytest.{name}")
-    for entry in importlib.metadata.entry_points(group="pytest11"):  # hypothesis's plugin
-        with contextlib.suppress(Exception):
-            importlib.import_module(entry.value.partition(":")[0])
+    with contextlib.suppress(ImportError):  # the one plugin grading loads (course.tests.PLUGINS)
+        importlib.import_module("_hypothesis_pytestplugin")
     with contextlib.suppress(Exception), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # hypothesis scans each new module once for constants:
         from hypothesis.internal.conjecture.providers import _get_local_constants

@@ -92,6 +92,12 @@ class _Collector:
                 self.errors.append(str(e))
 
 
+# Grading and collecting load pytest's own plugins and hypothesis', nothing else that happens to
+# be installed: a plugin the tests do not use costs every `ulp check` its import (anyio's:
+# 0.2 s), and one that changed how tests run would change grades.
+PLUGINS = ("--disable-plugin-autoload", "-p", "_hypothesis_pytestplugin")
+
+
 def collect(a: Assignment, include_hidden: bool = True,
             device: str | None = None) -> list[DeclaredTest]:
     """Collect (never run) the assignment's tests in this process; with ``device``, only those
@@ -105,7 +111,7 @@ def collect(a: Assignment, include_hidden: bool = True,
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            code = pytest.main([*dirs, "--collect-only", "-q", "-p", "no:cacheprovider",
+            code = pytest.main([*dirs, "--collect-only", "-q", *PLUGINS, "-p", "no:cacheprovider",
                                 "--rootdir", str(a.folder), "--confcutdir", str(a.folder),
                                 "-c", os.devnull, "--import-mode=importlib", "-W", "ignore"],
                                plugins=[collector])

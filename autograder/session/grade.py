@@ -27,7 +27,7 @@ from autograder import DISTRIBUTION
 from autograder.course import notebook, secrets
 from autograder.course.assignment import Assignment
 from autograder.course.forbidden import imported_modules
-from autograder.course.tests import collect
+from autograder.course.tests import PLUGINS, collect
 from autograder.errors import CourseError, SandboxError, SubmissionError
 from autograder.model import (FLAGS, Grade, Submission, TestVerdict, describe_flags, files_beside,
                               module_file)
@@ -189,7 +189,7 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
         plugin = GradingPlugin(a, file, submission.student_id, settings, isolation, device,
                                helpers)
         args = [str(d) for d in a.test_files(include_hidden)] + [
-            "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
+            *PLUGINS, "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
             "--rootdir", str(a.folder), "--confcutdir", str(a.folder), "-c", os.devnull,
             f"--hypothesis-seed={seed}", "-q", "--no-header", "--tb=no", "-W", "ignore",
         ]
