@@ -13,7 +13,9 @@ See docs/authoring.md. Two families of exceptions come out of ``sub.f(...)``:
 
 from __future__ import annotations
 
+import ast
 import builtins
+import functools
 import math
 import statistics
 import time
@@ -286,3 +288,53 @@ def measure(sub, name: str, make, iterations: int, warmup: int, check=None) -> T
                   median=statistics.median(per_call),
                   spread=(per_call[len(per_call) // 10], per_call[(len(per_call) * 9) // 10]),
                   overhead=overhead, calls=iterations)
+
+
+# ------------------------------------------------------------------- the structure of a kernel
+
+def _last_name(node) -> str:
+    """``tl.load`` -> "load", ``jit`` -> "jit": names are matched by their last part, so an
+    import alias (``import triton.language as T``) changes nothing."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+class TritonSource:
+    """The Triton kernels of a student's module, read from its source (never run): what a Triton
+    assignment's tests check the structure of (a loop over blocks that loads, a ``tl.dot``...).
+    A kernel is a function decorated with ``triton.jit`` (or ``autotune``/``heuristics``)."""
+
+    def __init__(self, source: str):
+        tree = ast.parse(source)  # a SyntaxError: the module's import fails first and says why
+        self.kernels = {fn.name: fn for fn in ast.walk(tree) if isinstance(fn, ast.FunctionDef)
+                        and any(_last_name(d) in ("jit", "autotune", "heuristics")
+                                for d in fn.decorator_list)}
+
+    def calls(self, node: ast.AST) -> set[str]:
+        """The (last parts of the) names called in ``node``, and in the kernels it calls."""
+        found, todo, seen = set(), [node], set()
+        while todo:
+            for call in ast.walk(todo.pop()):
+                if isinstance(call, ast.Call):
+                    name = _last_name(call)
+                    found.add(name)
+                    if name in self.kernels and name not in seen:
+                        seen.add(name)
+                        todo.append(self.kernels[name])
+        return found
+
+    def loops(self) -> list[ast.AST]:
+        """Every ``for`` and ``while`` loop inside a kernel."""
+        return [n for fn in self.kernels.values() for n in ast.walk(fn)
+                if isinstance(n, (ast.For, ast.While))]
+
+
+@functools.lru_cache(maxsize=8)
+def triton_source(source: str) -> TritonSource | None:
+    """:class:`TritonSource` of ``sub.source``, once per module; None when it does not parse
+    (its import fails and says why, so no structure check needs to)."""
+    try:
+        return TritonSource(source)
+    except SyntaxError:
+        return None

@@ -75,6 +75,12 @@ class StudentModule:
         self.timeouts: dict[str, int] = {}  # function -> tests in which a call of it timed out
         self.last_meta: dict = {}  # what the worker measured on the last call (seconds, ...)
 
+    @property
+    def source(self) -> str:
+        """The student's module as graded (a notebook's code cells, joined), for tests that read
+        its structure (:class:`autograder.testing.TritonSource`); it is never run here."""
+        return self._worker.submission_file.read_text(errors="replace")
+
     def begin_test(self) -> None:
         """Called by the plugin before each test: resets the per-test time budget."""
         self._test_spent = 0.0

@@ -21,14 +21,13 @@ underflows be flushed to zero. The factor 2 covers the second-order terms with r
 """
 from __future__ import annotations
 
-import ast
 import math
 
 import mpmath
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.testing import observe_worst
+from autograder.testing import observe_worst, triton_source
 
 U = {"float32": 2.0 ** -24, "float64": 2.0 ** -53, "float16": 2.0 ** -11}
 TINY_NORMAL = {"float32": 2.0 ** -126, "float64": 2.0 ** -1022}
@@ -309,84 +308,14 @@ def check_triton(got, x, block, label, what=None):
 
 # ----------------------------------------------------------------------------- kernel structure
 
-def _dotted(node):
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def jit_functions(source):
-    """name -> FunctionDef of every function decorated with triton.jit (or autotune/heuristics)."""
-    found = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.FunctionDef):
-            for dec in node.decorator_list:
-                target = dec.func if isinstance(dec, ast.Call) else dec
-                if _dotted(target).split(".")[-1] in ("jit", "autotune", "heuristics"):
-                    found[node.name] = node
-                    break
-    return found
-
-
-def _calls(node):
-    return [_dotted(c.func).split(".")[-1] for c in ast.walk(node) if isinstance(c, ast.Call)]
-
-
-def kernel_structure(source):
-    """(kernel names, loops_with_exp): does some loop of a jit function call tl.load and
-    tl.exp/tl.exp2 (itself or through a jit helper)?"""
-    kernels = jit_functions(source)
-
-    def reaches(name_list, wanted, seen):
-        for name in name_list:
-            if name in wanted:
-                return True
-            if name in kernels and name not in seen:
-                seen.add(name)
-                if reaches(_calls(kernels[name]), wanted, seen):
-                    return True
-        return False
-
-    with_exp = False
-    for fn in kernels.values():
-        for lp in [n for n in ast.walk(fn) if isinstance(n, (ast.For, ast.While))]:
-            calls = _calls(lp)
-            if reaches(calls, {"load"}, set()) and reaches(calls, {"exp", "exp2"}, set()):
-                with_exp = True
-    return sorted(kernels), with_exp
-
-
-def student_source(sub):
-    worker = getattr(sub, "_worker", None)
-    path = getattr(worker, "submission_file", None)
-    return path.read_text(errors="replace") if path is not None else None
-
-
-_structure_cache: dict = {}
-
-
-def structure_of(sub):
-    source = student_source(sub)
-    if source is None:
-        return None
-    if source not in _structure_cache:
-        try:
-            _structure_cache[source] = kernel_structure(source)
-        except SyntaxError:
-            _structure_cache[source] = (["?"], True)  # the import fails and says why
-    return _structure_cache[source]
-
-
 def require_kernel(sub):
     """The softmax must come from a @triton.jit kernel that loops over column blocks with exp."""
-    found = structure_of(sub)
+    found = triton_source(sub.source)
     if found is None:
         return
-    kernels, with_exp = found
+    kernels = sorted(found.kernels)
+    with_exp = any("load" in calls and calls & {"exp", "exp2"}
+                   for calls in map(found.calls, found.loops()))
     assert kernels, ("your module defines no @triton.jit kernel: softmax_rows must compute the "
                      "softmax in your Triton kernel (host code only checks, allocates, launches)")
     assert with_exp, (f"none of your Triton kernels ({', '.join(kernels)}) has a loop that loads "

@@ -20,11 +20,12 @@ of 2, plus the single rounding of the output to its dtype. u = 2^-24.
 """
 from __future__ import annotations
 
-import ast
 import math
 
 import torch
 from hypothesis import strategies as st
+
+from autograder.testing import triton_source
 
 U32 = 2.0 ** -24
 UNIT_ROUNDOFF = {torch.float32: 2.0 ** -24, torch.float16: 2.0 ** -11, torch.bfloat16: 2.0 ** -8}
@@ -127,7 +128,6 @@ def _compare(got, want, tol, name, call, hint=""):
 def forward_hint(got_y, got_r, x, w, eps):
     """Name a common forward bug when the answer matches it."""
     x64 = x.detach().to(torch.float64).cpu()
-    w64 = w.detach().to(torch.float64).cpu()
     ms = (x64 * x64).mean(-1)
     r_out = 1.0 / (torch.sqrt(ms) + eps)
     if got_r is not None and isinstance(got_r, torch.Tensor) and got_r.shape == ms.shape:
@@ -180,7 +180,6 @@ def backward_oracle(dy, x, w, eps):
 
 def dx_tolerance(x, r, xh, gg, c, M):
     n = x.shape[-1]
-    u_out, tiny = UNIT_ROUNDOFF[x.dtype], TINY[x.dtype]
     core = 2 * U32 * r * (8 * gg.abs() + xh.abs() * (8 * c.abs() + (n + 8) * M))
     return core
 
@@ -295,67 +294,9 @@ def check_partials(got, dy, x, w, eps, group):
 
 # ----------------------------------------------------------------------------- the kernels
 
-def _dotted(node):
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def jit_functions(source: str) -> dict:
-    """name -> FunctionDef of every function decorated with triton.jit (or autotune/heuristics)."""
-    found = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.FunctionDef):
-            for dec in node.decorator_list:
-                target = dec.func if isinstance(dec, ast.Call) else dec
-                if _dotted(target).split(".")[-1] in ("jit", "autotune", "heuristics"):
-                    found[node.name] = node
-                    break
-    return found
-
-
-def kernel_facts(source: str):
-    """(kernel names, a jit function loops around a tl.load, a jit function calls tl.sum)."""
-    kernels = jit_functions(source)
-
-    def calls(node):
-        return {_dotted(c.func).split(".")[-1] for c in ast.walk(node) if isinstance(c, ast.Call)}
-
-    loop_load = any("load" in calls(loop) for fn in kernels.values() for loop in ast.walk(fn)
-                    if isinstance(loop, (ast.For, ast.While)))
-    reduces = any(calls(fn) & {"sum", "reduce"} for fn in kernels.values())
-    return sorted(kernels), loop_load, reduces
-
-
-def student_source(sub, request=None):
-    if request is not None:
-        try:
-            return request.getfixturevalue("source")
-        except Exception:  # noqa: BLE001 - an engine without the fixture
-            pass
-    worker = getattr(sub, "_worker", None)
-    path = getattr(worker, "submission_file", None)
-    return path.read_text(errors="replace") if path is not None else None
-
-
-_facts: dict = {}
-
-
-def require_kernel(sub, request=None):
+def require_kernel(sub):
     """The module defines @triton.jit kernels (the answers must come from them)."""
-    source = student_source(sub, request)
-    if source is None:
-        return
-    if source not in _facts:
-        try:
-            _facts[source] = kernel_facts(source)
-        except SyntaxError:
-            _facts[source] = (["?"], True, True)  # the import fails and says why
-    kernels = _facts[source][0]
-    assert kernels, ("your module defines no @triton.jit kernel: RMSNorm and its gradient must be "
+    found = triton_source(sub.source)
+    assert found is None or found.kernels, ("your module defines no @triton.jit kernel: RMSNorm and its gradient must be "
                      "computed by your Triton kernels (host code only checks, reshapes, "
                      "allocates and launches)")

@@ -26,7 +26,7 @@ SPEED_SHAPE = (8192, 4096)   # rows, n: a batch of 8192 tokens of a 4096-wide mo
 @example(rows=3, n=1, group=2, seed=1)
 def test_gpu_bf16(sub, device, request, rows, n, group, seed):
     """Compiled, bfloat16 in and out: forward, stage one and the full backward, ragged shapes."""
-    require_kernel(sub, request)
+    require_kernel(sub)
     eps = 1e-6
     x, w, dy = make_inputs((rows, n), "bfloat16", seed, device=device, zero_rows=(1,))
     check_forward(sub.rmsnorm_forward(x, w, eps), x, w, eps)
@@ -39,7 +39,7 @@ def test_gpu_bf16(sub, device, request, rows, n, group, seed):
 @points(2)
 def test_gpu_rows_of_a_million_values(sub, device, request):
     """n = 2^20 + 1, float32 and float16: only a kernel that walks the row in blocks compiles."""
-    require_kernel(sub, request)
+    require_kernel(sub)
     eps = 1e-5
     for dtype in ("float32", "float16"):
         x, w, dy = make_inputs((2, 2 ** 20 + 1), dtype, 3, device=device)
@@ -52,7 +52,7 @@ def test_gpu_rows_of_a_million_values(sub, device, request):
 @points(2)
 def test_gpu_forward_bandwidth(sub, device, request):
     """Forward GB/s at 8192 x 4096 float16 (on the leaderboard); at least a quarter of torch's rms_norm."""
-    require_kernel(sub, request)
+    require_kernel(sub)
     rows, n = SPEED_SHAPE
     eps = 1e-6
     moved = 2 * rows * n * 2 + n * 2 + rows * 4      # read x, write y, read w, write rstd

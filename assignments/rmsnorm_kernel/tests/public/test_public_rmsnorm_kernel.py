@@ -6,7 +6,6 @@ a seed: the falsifying example hypothesis prints reproduces them with
 rmsnorm_kernel_oracle.make_inputs(shape, dtype, seed, ...).
 """
 
-import pytest
 import torch
 from hypothesis import example, given, settings, strategies as st
 
@@ -20,7 +19,7 @@ EPS = st.sampled_from(EPSILONS)
 
 
 def forward(sub, device, shape, dtype, seed, eps, request=None, **kw):
-    require_kernel(sub, request)
+    require_kernel(sub)
     x, w, _ = make_inputs(shape, dtype, seed, device=device, **kw)
     if eps is None:  # the default, eps = 1e-6
         return check_forward(sub.rmsnorm_forward(x, w), x, w, 1e-6)
@@ -29,7 +28,7 @@ def forward(sub, device, shape, dtype, seed, eps, request=None, **kw):
 
 
 def backward(sub, device, shape, dtype, seed, eps, request=None, **kw):
-    require_kernel(sub, request)
+    require_kernel(sub)
     x, w, dy = make_inputs(shape, dtype, seed, device=device, **kw)
     rstd = rstd_for(x, eps)
     got = sub.rmsnorm_backward(dy, x, w, rstd)
@@ -193,7 +192,7 @@ def test_forward_bad_arguments(sub, device, request):
 @example(rows=8, group=4, n=130, eps=0.25, seed=3)
 def test_backward_partials_row_groups(sub, device, request, rows, group, n, eps, seed):
     """Stage one: dx, and partial[p] = Σ dy·x̂ over rows p·G … min((p+1)·G, R) − 1 (R % G ≠ 0 too)."""
-    require_kernel(sub, request)
+    require_kernel(sub)
     x, w, dy = make_inputs((rows, n), "float32", seed, device=device, zero_rows=(seed % 4,))
     rstd = rstd_for(x, eps)
     got = sub.rmsnorm_backward_partials(dy, x, w, rstd, group)

@@ -30,11 +30,12 @@ of a correct kernel are 10 to 100 times smaller; every bug the tests look for is
 """
 from __future__ import annotations
 
-import ast
 import math
 
 import torch
 from hypothesis import strategies as st
+
+from autograder.testing import triton_source
 
 U32 = 2.0 ** -24
 UNIT_ROUNDOFF = {torch.float32: 2.0 ** -24, torch.float16: 2.0 ** -11, torch.bfloat16: 2.0 ** -8}
@@ -295,87 +296,26 @@ def check_kernel_trace(sub, q, k, causal=False):
         f"({q.numel()}). attention must be computed by your @triton.jit kernel.")
 
 
-def _dotted(node):
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
+def loop_with_dot(sub) -> tuple[list[str], bool] | None:
+    """(kernel names, True when a loop in a kernel does a tl.dot, itself or in a jit helper);
+    None when the module does not parse (its import fails and says why)."""
+    found = triton_source(sub.source)
+    if found is None:
+        return None
+    return sorted(found.kernels), any("dot" in found.calls(loop) for loop in found.loops())
 
 
-def jit_functions(source: str) -> dict:
-    """name -> FunctionDef of every function decorated with triton.jit (or autotune/heuristics)."""
-    tree = ast.parse(source)
-    found = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef):
-            for dec in node.decorator_list:
-                target = dec.func if isinstance(dec, ast.Call) else dec
-                if _dotted(target).split(".")[-1] in ("jit", "autotune", "heuristics"):
-                    found[node.name] = node
-                    break
-    return found
-
-
-def loop_with_dot(source: str):
-    """(kernel names, True when a loop in a jit function does a tl.dot, itself or in a jit helper)."""
-    kernels = jit_functions(source)
-
-    def called_names(node):
-        return {_dotted(c.func).split(".")[-1] for c in ast.walk(node) if isinstance(c, ast.Call)}
-
-    def does_dot(names, seen):
-        if "dot" in names:
-            return True
-        for name in names & set(kernels):
-            if name not in seen:
-                seen.add(name)
-                if does_dot(called_names(kernels[name]), seen):
-                    return True
-        return False
-
-    for fn in kernels.values():
-        for loop in ast.walk(fn):
-            if isinstance(loop, (ast.For, ast.While)) and does_dot(called_names(loop), set()):
-                return sorted(kernels), True
-    return sorted(kernels), False
-
-
-def student_source(sub, request=None) -> str | None:
-    """The submission's source as graded (the engine's `source` fixture where it has one)."""
-    if request is not None:
-        try:
-            return request.getfixturevalue("source")
-        except Exception:  # noqa: BLE001 - an engine without the fixture
-            pass
-    worker = getattr(sub, "_worker", None)
-    path = getattr(worker, "submission_file", None)
-    if path is not None:
-        return path.read_text(errors="replace")
-    return None
-
-
-_kernel_cache: dict = {}
-
-
-def require_kernel(sub, request=None) -> None:
+def require_kernel(sub) -> None:
     """The module must define a @triton.jit kernel that loops over key blocks around a tl.dot.
 
     This is the static half of "attention is computed by your kernel" (the dynamic half is
     check_kernel_trace): host code that computes attention with torch, and no kernel, fails every
     test it takes part in.
     """
-    source = student_source(sub, request)
-    if source is None:
+    found = loop_with_dot(sub)
+    if found is None:
         return
-    if source not in _kernel_cache:
-        try:
-            _kernel_cache[source] = loop_with_dot(source)
-        except SyntaxError:
-            _kernel_cache[source] = ([], True)  # the import fails and says why
-    kernels, ok = _kernel_cache[source]
+    kernels, ok = found
     assert kernels, ("your module defines no @triton.jit kernel: attention must be computed by "
                      "your Triton kernel (the host code only checks shapes, allocates and launches)")
     assert ok, (f"none of your Triton kernels ({', '.join(kernels)}) has a loop around a tl.dot: "

@@ -8,9 +8,7 @@ feature that is wrong. The inputs are drawn from a seed: the falsifying example 
 prints (B, H, N, D, seed...) reproduces them with attention_strategies.make_qkv.
 """
 
-import math
 
-import pytest
 import torch
 from hypothesis import example, given, settings, strategies as st
 

@@ -20,12 +20,11 @@ once more to float16: at most 2^-11 of its magnitude, plus half fp16's smallest 
 """
 from __future__ import annotations
 
-import ast
 
 import torch
 from hypothesis import strategies as st
 
-from autograder.testing import observe
+from autograder.testing import observe, triton_source
 
 U32 = 2.0 ** -24
 U16 = 2.0 ** -11
@@ -232,65 +231,6 @@ def _few(xs, limit=10):
 
 # ----------------------------------------------------------------------------- kernel checks
 
-def _dotted(node):
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def jit_functions(source: str) -> dict:
-    """name -> FunctionDef of every function decorated with triton.jit (or autotune/heuristics)."""
-    tree = ast.parse(source)
-    found = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef):
-            for dec in node.decorator_list:
-                target = dec.func if isinstance(dec, ast.Call) else dec
-                if _dotted(target).split(".")[-1] in ("jit", "autotune", "heuristics"):
-                    found[node.name] = node
-                    break
-    return found
-
-
-def loop_with_dot(source: str):
-    """(kernel names, True when a loop in a jit function does a tl.dot, itself or in a jit helper)."""
-    kernels = jit_functions(source)
-
-    def called_names(node):
-        return {_dotted(c.func).split(".")[-1] for c in ast.walk(node) if isinstance(c, ast.Call)}
-
-    def does_dot(names, seen):
-        if "dot" in names:
-            return True
-        for name in names & set(kernels):
-            if name not in seen:
-                seen.add(name)
-                if does_dot(called_names(kernels[name]), seen):
-                    return True
-        return False
-
-    for fn in kernels.values():
-        for loop in ast.walk(fn):
-            if isinstance(loop, (ast.For, ast.While)) and does_dot(called_names(loop), set()):
-                return sorted(kernels), True
-    return sorted(kernels), False
-
-
-def student_source(sub) -> str | None:
-    worker = getattr(sub, "_worker", None)
-    path = getattr(worker, "submission_file", None)
-    if path is not None:
-        return path.read_text(errors="replace")
-    return None
-
-
-_kernel_cache: dict = {}
-
-
 def check_kernel_work(sub, M: int, N: int, K: int, what: str = "matmul") -> None:
     """Under the interpreter the worker traces the kernels of the last call: their tl.dot calls
     must add up to the product's 2·M·N·K flops (padded tiles count more) and they must store
@@ -308,15 +248,11 @@ def check_kernel_work(sub, M: int, N: int, K: int, what: str = "matmul") -> None
 
 def require_kernel(sub) -> None:
     """The module must define a @triton.jit kernel with a loop over K around a tl.dot."""
-    source = student_source(sub)
-    if source is None:
-        return
-    if source not in _kernel_cache:
-        try:
-            _kernel_cache[source] = loop_with_dot(source)
-        except SyntaxError:
-            _kernel_cache[source] = ([], True)  # the import fails and says why
-    kernels, ok = _kernel_cache[source]
+    found = triton_source(sub.source)
+    if found is None:
+        return  # it does not parse: its import fails and says why
+    kernels = sorted(found.kernels)
+    ok = any("dot" in found.calls(loop) for loop in found.loops())  # itself or in a jit helper
     assert kernels, ("your module defines no @triton.jit kernel: C must be computed by your "
                      "Triton kernel (the host code only checks, allocates and launches)")
     assert ok, (f"none of your Triton kernels ({', '.join(kernels)}) has a loop around a tl.dot: "
