@@ -1,0 +1,1 @@
+../../../assignments/mixed_precision/selftest/correct_numpy.py

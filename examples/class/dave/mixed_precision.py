@@ -1,0 +1,1 @@
+../../../assignments/mixed_precision/selftest/buggy_adam_float32_betas.py

@@ -1,0 +1,1 @@
+../../../assignments/mixed_precision/selftest/malicious_forge_results.py
