@@ -110,6 +110,9 @@ class WorkerOptions:
     # Count each call's torch operations into ``sub.last_meta["torch_ops"]``: for a test that
     # checks how the work is organised (chunks, not tokens), never how long it takes.
     count_torch_ops: bool = False
+    # Tensor arguments keep their strides: a transposed or sliced view reaches the student as
+    # one (a kernel must then handle strides); otherwise every tensor arrives contiguous.
+    strided_tensors: bool = False
 
 
 @dataclass(frozen=True)

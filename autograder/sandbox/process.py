@@ -50,13 +50,15 @@ class Worker:
                  isolation: sandbox.Isolation, runtime_forbidden: list[str] = (),
                  guard_tensors: bool = False, gpu: bool = False, forbidden_modules: list[str] = (),
                  helpers: dict[str, bytes] | None = None, setup: str | None = None,
-                 count_torch_ops: bool = False, trace_triton: bool = False):
+                 count_torch_ops: bool = False, trace_triton: bool = False,
+                 strided_tensors: bool = False):
         self.submission_file = Path(submission_file)
         self.helpers = dict(helpers or {})  # file name -> source: modules beside the student's
         self.module_name = module_name
         self.limits = limits
         self.isolation = isolation
         self.gpu = gpu
+        self.strided_tensors = strided_tensors  # tensor arguments keep their strides
         self.config = {"rlimits": limits.rlimits(), "runtime_forbidden": list(runtime_forbidden),
                        "call_timeout_s": limits.call_timeout_s,  # each call of a batch
                        "forbidden_modules": list(forbidden_modules),
@@ -316,7 +318,7 @@ class Worker:
         """Send one request and return the reply; failures raise a GradingAbort and restart."""
         self.ensure_started()
         try:
-            protocol.write_message(self.proc.stdin.fileno(), message)
+            protocol.write_message(self.proc.stdin.fileno(), message, strides=self.strided_tensors)
             reply = protocol.read_message(self.proc.stdout.fileno(), timeout=timeout,
                                           max_bytes=self._max_bytes())
         except protocol.ChannelTimeout:

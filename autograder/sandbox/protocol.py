@@ -4,7 +4,8 @@ Why not pickle: unpickling runs code chosen by whoever wrote the bytes, and the 
 student code. Here every message is a tree of plain values, and decoding only ever builds
 None, bool, int, float, str, bytes, list, tuple, dict, ``fractions.Fraction`` (for exact
 answers), NumPy arrays and scalars, and torch tensors (by dtype name, shape and raw bytes; bf16
-and fp8 travel as their bit patterns).
+and fp8 travel as their bit patterns; where the grader asks, a transposed or sliced view as its
+strides and the storage it spans, so a kernel meets the layout the test gave it).
 The decoder trusts nothing it reads: every length is bounded, every dtype is from a fixed list,
 and any inconsistency raises :class:`ProtocolError`.
 
@@ -58,10 +59,12 @@ TORCH_BIT_VIEWS = {"bfloat16": "int16", "float8_e4m3fn": "uint8", "float8_e5m2":
 
 # ---------------------------------------------------------------------------------------- encode
 
-def encode(value) -> bytes:
-    """Encode a tree of plain values. Subclasses are reduced to their base type's value."""
+def encode(value, *, strides: bool = False) -> bytes:
+    """Encode a tree of plain values. Subclasses are reduced to their base type's value. A torch
+    tensor travels contiguous, or with ``strides`` as the strided view it is (a transpose
+    arrives transposed), when it does not repeat elements."""
     out = bytearray()
-    _encode(value, out, 0)
+    _encode(value, out, 0, strides)
     return bytes(out)
 
 
@@ -69,7 +72,7 @@ def _u32(n: int) -> bytes:
     return struct.pack(">I", n)
 
 
-def _encode(v, out: bytearray, depth: int) -> None:
+def _encode(v, out: bytearray, depth: int, strides: bool) -> None:
     if depth > MAX_DEPTH:
         raise ProtocolError("value is nested too deeply to send")
     t = type(v)
@@ -87,8 +90,8 @@ def _encode(v, out: bytearray, depth: int) -> None:
         out += b"f" + struct.pack(">d", float.__float__(v))
     elif isinstance(v, Fraction):
         out += b"q"
-        _encode(v.numerator, out, depth + 1)
-        _encode(v.denominator, out, depth + 1)
+        _encode(v.numerator, out, depth + 1, strides)
+        _encode(v.denominator, out, depth + 1, strides)
     elif isinstance(v, str):
         data = str.__str__(v).encode("utf-8", "surrogatepass")
         out += b"s" + _u32(len(data)) + data
@@ -100,17 +103,17 @@ def _encode(v, out: bytearray, depth: int) -> None:
         items = list(items)
         out += (b"l" if isinstance(v, list) else b"t") + _u32(len(items))
         for item in items:
-            _encode(item, out, depth + 1)
+            _encode(item, out, depth + 1, strides)
     elif isinstance(v, dict):
         items = list(dict.items(v))
         out += b"d" + _u32(len(items))
         for key, item in items:
-            _encode(key, out, depth + 1)
-            _encode(item, out, depth + 1)
+            _encode(key, out, depth + 1, strides)
+            _encode(item, out, depth + 1, strides)
     elif isinstance(v, np.ndarray):
         _encode_ndarray(v, out)
     elif _is_torch_tensor(v):
-        _encode_tensor(v, out)
+        _encode_tensor(v, out, strides)
     else:
         raise ProtocolError(
             f"a value of type {t.__name__} cannot be sent: use plain data "
@@ -152,20 +155,35 @@ def _is_torch_tensor(v) -> bool:
     return torch is not None and isinstance(v, torch.Tensor)
 
 
-def _encode_tensor(v, out: bytearray) -> None:
+def _span(shape, strides) -> int:
+    """Elements of storage a view of ``shape`` and (non-negative) ``strides`` reaches."""
+    return 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
+
+
+def _encode_tensor(v, out: bytearray, keep_strides: bool) -> None:
     import torch
 
-    t = torch.Tensor.detach(v).to("cpu").contiguous()
+    t = torch.Tensor.detach(v).to("cpu")
     if type(t) is not torch.Tensor:  # a subclass: take its plain data
         t = t.as_subclass(torch.Tensor)
     name = str(t.dtype).removeprefix("torch.")
     if name not in TORCH_DTYPES:
         raise ProtocolError(f"torch dtype {name} cannot be sent")
+    # A transposed or sliced view may keep its layout (a kernel must handle strides), as the
+    # storage it spans; views that repeat elements (an expand) travel contiguous.
+    shape, strides = tuple(t.shape), tuple(t.stride())
+    strided = (keep_strides and not t.is_contiguous() and min(strides, default=0) >= 0
+               and t.numel() <= _span(shape, strides))
+    t = (t.as_strided((_span(shape, strides),), (1,), t.storage_offset()) if strided
+         else t.contiguous())
     if name in TORCH_BIT_VIEWS:
         t = t.view(getattr(torch, TORCH_BIT_VIEWS[name]))
     data = t.numpy().tobytes()
-    out += b"x"
-    _encode_shape_and_data(name, tuple(v.shape), data, out)
+    if strided:
+        out += b"y" + bytes([len(strides)]) + b"".join(struct.pack(">Q", s) for s in strides)
+    else:
+        out += b"x"
+    _encode_shape_and_data(name, shape, data, out)
 
 
 # ---------------------------------------------------------------------------------------- decode
@@ -265,6 +283,19 @@ def _decode(r: _Reader, depth: int, device):
     if tag == b"x":
         name, shape, raw = _shape_and_data(r)
         return _tensor(name, shape, raw, device)
+    if tag == b"y":  # a strided view: its strides, then the storage it spans
+        ndim = r.u8()
+        if ndim > MAX_NDIM:
+            raise ProtocolError("tensor has too many dimensions")
+        strides = tuple(r.u64() for _ in range(ndim))
+        name, shape, raw = _shape_and_data(r)
+        if len(shape) != ndim:
+            raise ProtocolError("tensor strides do not match its shape")
+        span = _span(shape, strides)
+        if not 0 < math.prod(shape) <= span:  # no element is read twice: the size is bounded
+            raise ProtocolError("tensor strides do not fit its data")
+        storage = _tensor(name, (span,), raw, device)  # checks the data's length
+        return storage.as_strided(shape, strides)
     raise ProtocolError(f"unknown tag {tag!r}")
 
 
@@ -305,8 +336,8 @@ def _tensor(name: str, shape, raw, device):
 
 # ----------------------------------------------------------------------------------------- frame
 
-def write_message(fd: int, value) -> None:
-    payload = encode(value)
+def write_message(fd: int, value, *, strides: bool = False) -> None:
+    payload = encode(value, strides=strides)
     view = memoryview(HEADER.pack(MAGIC, len(payload)) + payload)
     while view:
         n = os.write(fd, view)

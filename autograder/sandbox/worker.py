@@ -585,13 +585,13 @@ class _TensorGuard:
         if torch is None:
             return value
         if isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel():
-            n = value.numel()
+            # the storage the tensor spans, so a strided view keeps its layout inside the zones
+            n = 1 + sum((size - 1) * step for size, step in zip(value.shape, value.stride()))
             pad = max(n, 1 << 16)
             buffer = torch.full((pad + n + pad,), float("nan"), dtype=value.dtype, device=value.device)
-            inner = buffer[pad:pad + n].view(value.shape)
-            inner.copy_(value)
+            buffer[pad:pad + n] = value.as_strided((n,), (1,), value.storage_offset())
             self.guarded.append((buffer, pad, n))
-            return inner
+            return buffer.as_strided(value.shape, value.stride(), pad)
         if isinstance(value, (list, tuple)):
             return type(value)(self.wrap(v) for v in value)
         if isinstance(value, dict):

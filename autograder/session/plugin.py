@@ -76,7 +76,8 @@ class GradingPlugin:
                              helpers=helpers, setup=assignment.worker_setup and
                              assignment.worker_setup.read_text(),
                              count_torch_ops=assignment.worker.count_torch_ops,
-                             trace_triton=assignment.gpu)
+                             trace_triton=assignment.gpu,
+                             strided_tensors=assignment.worker.strided_tensors)
         self.module = StudentModule(self.worker, assignment.functions, assignment.attributes,
                                     self.forbidden_report, assignment.forbidden.why, assignment.id)
 

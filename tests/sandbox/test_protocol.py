@@ -66,9 +66,40 @@ def test_tensors_roundtrip_by_bit_pattern(dtype):
         assert torch.equal(got, t)
 
 
-def test_non_contiguous_tensor_and_views():
-    t = torch.arange(12.0).reshape(3, 4).t()
-    assert torch.equal(roundtrip(t), t)
+@pytest.mark.parametrize("view", [
+    lambda b: b.t(),                 # a transpose: strides (1, 6)
+    lambda b: b[1:, ::2],            # a slice with an offset and a step
+    lambda b: b[:, 2:5].t(),         # both
+    lambda b: b.bfloat16()[::2, 1:], # a dtype that travels as its bits
+])
+def test_a_strided_view_arrives_with_its_layout(view):
+    """Where the grader asks (``[worker] strided_tensors``), a transposed or sliced tensor keeps
+    its strides (a kernel must handle them, and a test can only check that if the worker
+    receives one), sent as the storage it spans."""
+    t = view(torch.arange(24.0).reshape(4, 6))
+    got = decode(encode(t, strides=True))
+    assert not t.is_contiguous() and got.stride() == t.stride() and torch.equal(got, t)
+    assert roundtrip(t).is_contiguous() and torch.equal(roundtrip(t), t)  # unless asked
+    assert got.untyped_storage().nbytes() <= t.untyped_storage().nbytes()  # what it spans
+
+
+def test_views_that_repeat_elements_travel_contiguous():
+    t = torch.arange(3.0).expand(1000, 3)  # stride 0: 3000 elements over 3 of storage
+    got = decode(encode(t, strides=True))
+    assert got.is_contiguous() and torch.equal(got, t)
+
+
+def test_a_strided_message_that_does_not_fit_its_data_is_refused():
+    good = bytearray(encode(torch.arange(12.0).reshape(3, 4).t(), strides=True))
+    assert good[:1] == b"y" and good[1] == 2
+    bad = [
+        good[:2] + (0).to_bytes(8, "big") + good[10:],             # stride 0: 12 elements, span 4
+        good[:2] + (100).to_bytes(8, "big") + good[10:],           # reaches past the data
+        good[:1] + bytes([3]) + good[2:18] + (1).to_bytes(8, "big") + good[18:],  # 3 strides, 2-D
+    ]
+    for data in bad:
+        with pytest.raises(ProtocolError):
+            decode(bytes(data))
 
 
 class LyingInt(int):

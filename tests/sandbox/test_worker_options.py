@@ -15,6 +15,7 @@ from autograder.sandbox import isolation as sandbox
 from autograder.sandbox.process import Worker
 from autograder.session.student import StudentModule
 from autograder.settings import Limits
+from autograder.testing import BadAnswer
 
 STUDENT = "import prepared\n\ndef f():\n    return prepared.VALUE\n"
 SETUP = "import sys, types\nsys.modules['prepared'] = types.SimpleNamespace(VALUE=7)\n"
@@ -176,5 +177,38 @@ def test_triton_kernels_are_traced_under_the_interpreter(tmp_path):
         sub.decoy(x)
         trace = sub.last_meta["triton"]
         assert trace["launches"] == 1 and trace["loaded_elems"] == 1 < x.numel()
+    finally:
+        worker.close()
+
+
+GUARDED = '''
+def layout(x):
+    return list(x.stride()), x.is_contiguous(), x.sum().item()
+
+
+def store_past(x):
+    span = 1 + sum((n - 1) * s for n, s in zip(x.shape, x.stride()))
+    flat = x.as_strided((span + 1,), (1,), x.storage_offset())
+    flat[span] = 1.0  # one element past the storage the argument spans
+    return 0
+'''
+
+
+def test_guard_tensors_keep_a_strided_arguments_layout_and_catch_a_store_past_it(tmp_path):
+    """``strided_tensors`` with ``guard_tensors`` (Triton): the argument sits inside NaN zones
+    with the strides the test gave it, so a kernel meets a transposed input, and a store past
+    the storage it spans is reported."""
+    import torch
+
+    (tmp_path / "toy.py").write_text(GUARDED)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=20), sandbox.choose(),
+                    guard_tensors=True, strided_tensors=True)
+    sub = StudentModule(worker, ["layout", "store_past"], [])
+    x = torch.arange(24.0).reshape(4, 6)[:, 1:5].t()  # strides (1, 6), offset 1
+    try:
+        assert sub.layout(x) == ([1, 6], False, float(x.sum()))
+        assert sub.layout(x.contiguous())[:2] == ([4, 1], True)
+        with pytest.raises(BadAnswer, match="guard zone around argument tensor #1"):
+            sub.store_past(x)
     finally:
         worker.close()
