@@ -142,6 +142,41 @@ def test_forward_rows_longer_than_a_block(sub, device, request, n, dtype, seed):
     forward(sub, device, (2, n), dtype, seed, 1e-6, request)
 
 
+def in_wider_rows(t, extra=5):
+    """``t`` as the first n columns of rows ``extra`` wider (``big[..., :n]``): a view whose
+    rows are ``n + extra`` elements apart, the way a slice of a fused projection arrives. The
+    columns past n hold a huge value, so a row read from the wrong place shows."""
+    n = t.shape[-1]
+    big = torch.full((*t.shape[:-1], n + extra), 1e4, dtype=t.dtype, device=t.device)
+    big[..., :n] = t
+    return big[..., :n]
+
+
+def strided_context(x, check, *args):
+    """``check(*args)``, its failure prefixed with what was unusual about the input."""
+    try:
+        return check(*args)
+    except AssertionError as e:
+        raise AssertionError(f"{e}\nNote: here x (and dy) are views into wider rows "
+                             f"(x.stride(-2) = {x.stride(-2)}, not n = {x.shape[-1]}). If only "
+                             "the tests of such views fail, find row r at r · stride, not r · n, "
+                             "or copy with .contiguous() first.") from None
+
+
+@points(2)
+@settings(max_examples=3)
+@given(shape=st.sampled_from([(3, 40), (2, 3, 17), (4, 1)]), seed=seeds)
+@example(shape=(3, 40), seed=0)
+@example(shape=(2, 3, 17), seed=1)
+def test_forward_rows_that_are_views_of_wider_rows(sub, device, shape, seed):
+    """x = big[..., :n], a view whose rows are n + 5 apart (a slice of a fused projection)."""
+    require_kernel(sub)
+    x, w, _ = make_inputs(shape, "float32", seed, device=device)
+    x = in_wider_rows(x)
+    got = sub.rmsnorm_forward(x, w, 1e-6)
+    strided_context(x, check_forward, got, x, w, 1e-6)
+
+
 FORWARD_BAD = [
     # (x shape, x dtype, w shape, w dtype, eps, why)
     ((3, 8), torch.float32, (7,), torch.float32, 1e-6, "w has 7 values, rows have 8"),
@@ -222,6 +257,21 @@ def test_backward_fp16(sub, device, request, rows, n, scale, eps, seed):
     """float16 dy, x, w: dx in float16, dw in float32, statistics in float32."""
     worst = backward(sub, device, (rows, n), "float16", seed, eps, request, scale=scale)
     observe(worst, 1.0, label="backward fp16: error / bound")
+
+
+@points(2)
+@settings(max_examples=3)
+@given(shape=st.sampled_from([(3, 40), (2, 3, 17), (5, 9)]), seed=seeds)
+@example(shape=(3, 40), seed=0)
+@example(shape=(2, 3, 17), seed=1)
+def test_backward_rows_that_are_views_of_wider_rows(sub, device, shape, seed):
+    """dy and x = big[..., :n], views whose rows are n + 5 apart."""
+    require_kernel(sub)
+    x, w, dy = make_inputs(shape, "float32", seed, device=device)
+    rstd = rstd_for(x, 1e-6)
+    x, dy = in_wider_rows(x), in_wider_rows(dy, extra=3)
+    got = sub.rmsnorm_backward(dy, x, w, rstd)
+    strided_context(x, check_backward, got, dy, x, w, 1e-6, rstd)
 
 
 @points(2)
