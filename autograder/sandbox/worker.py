@@ -49,6 +49,7 @@ def main() -> None:
     device = _Device(config.get("tensor_device"))  # before the student's import can change it
     meters = _Meters(([_OpCounter()] if config.get("count_torch_ops") else [])  # likewise
                      + ([_TritonTrace()] if config.get("trace_triton") else []))
+    guard = _TensorGuard() if config.get("guard_tensors") else None  # likewise
     recorder.start()  # forbidden imports the module makes as it loads count against every call
     module, error = _import_student(config["module_path"], config["module_name"])
     recorder.at_import = recorder.stop()
@@ -57,7 +58,7 @@ def main() -> None:
         return
     functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
     protocol.write_message(channel_out, ("ready", {"functions": functions}))
-    serve(module, channel_in, channel_out, recorder, config, device, meters)
+    serve(module, channel_in, channel_out, recorder, config, device, meters, guard)
 
 
 def _take_channel() -> tuple[int, int]:
@@ -93,8 +94,7 @@ def _import_student(path: str, name: str):
 
 
 def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
-          device: _Device, meters: _Meters) -> None:
-    guard = _TensorGuard() if config.get("guard_tensors") else None
+          device: _Device, meters: _Meters, guard: _TensorGuard | None) -> None:
     stash: dict = {}  # key -> [args, kwargs, output]: inputs kept here for timed calls
     while True:
         request = protocol.read_message(channel_in, tensor_device=device.name)
@@ -121,6 +121,7 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
             continue
         if guard is not None:
             calls, kwargs = [guard.wrap(args) for args in calls], guard.wrap(kwargs)
+            guard.active = True  # what the call allocates is guarded too
         recorder.start()
         device.begin()
         meters.begin()
@@ -142,7 +143,7 @@ def serve(module, channel_in: int, channel_out: int, recorder, config: dict,
         if failed and kind == "many":
             meta["index"] = len(answers)
         if guard is not None:
-            meta["out_of_bounds_writes"] = guard.check()
+            meta["out_of_bounds_writes"], meta["out_of_bounds_allocations"] = guard.check()
         _flush_output()
         _send(channel_out, (*reply, meta))
 
@@ -570,42 +571,68 @@ class _OpCounter:
 
 
 class _TensorGuard:
-    """Places floating tensor arguments inside NaN guard zones to catch unmasked accesses.
+    """Places floating tensors inside NaN guard zones to catch unmasked accesses.
 
     The Triton interpreter does not fault on out-of-bounds pointers. An unmasked load past the
     end of an argument reads NaN (and poisons the output); an unmasked store lands in a guard
-    zone, which :meth:`check` finds after the call.
+    zone, which :meth:`check` finds after the call. What the call allocates with torch's
+    factories (``torch.empty_like`` for its output...) is guarded too: a store past the end of an
+    output would otherwise corrupt the heap and fail later tests of other functions at random.
     """
 
+    ALLOCATORS = ("empty", "empty_like", "zeros", "zeros_like", "ones", "ones_like", "full",
+                  "full_like")
+    ALLOCATED_PAD = 1 << 16  # elements each side: a stray tile, not a copy of a big tensor
+
     def __init__(self):
-        self.guarded = []
+        import torch
+
+        self.guarded = []    # (buffer, pad, n) of this call's arguments
+        self.allocated = []  # and of what it allocated
+        self.active = False  # only during a call
+        self._full = torch.full
+        for name in self.ALLOCATORS:
+            setattr(torch, name, self._guarding(getattr(torch, name)))
+
+    def _guarded(self, t, pad: int | None, into: list):
+        """``t`` copied into the middle of NaN zones, with its shape and strides; ``pad``
+        elements each side (None: as many as the storage ``t`` spans)."""
+        n = 1 + sum((size - 1) * step for size, step in zip(t.shape, t.stride()))
+        pad = max(n, 1 << 16) if pad is None else pad
+        buffer = self._full((pad + n + pad,), float("nan"), dtype=t.dtype, device=t.device)
+        buffer[pad:pad + n] = t.as_strided((n,), (1,), t.storage_offset())
+        into.append((buffer, pad, n))
+        return buffer.as_strided(t.shape, t.stride(), pad)
+
+    def _guarding(self, make):
+        def allocate(*args, **kwargs):
+            t = make(*args, **kwargs)
+            if (not self.active or "out" in kwargs or not t.is_floating_point() or not t.numel()
+                    or t.requires_grad or min(t.stride(), default=0) < 0):
+                return t
+            return self._guarded(t, self.ALLOCATED_PAD, self.allocated)
+        return allocate
 
     def wrap(self, value):
-        torch = sys.modules.get("torch")
-        if torch is None:
-            return value
+        torch = sys.modules["torch"]
         if isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel():
-            # the storage the tensor spans, so a strided view keeps its layout inside the zones
-            n = 1 + sum((size - 1) * step for size, step in zip(value.shape, value.stride()))
-            pad = max(n, 1 << 16)
-            buffer = torch.full((pad + n + pad,), float("nan"), dtype=value.dtype, device=value.device)
-            buffer[pad:pad + n] = value.as_strided((n,), (1,), value.storage_offset())
-            self.guarded.append((buffer, pad, n))
-            return buffer.as_strided(value.shape, value.stride(), pad)
+            return self._guarded(value, None, self.guarded)
         if isinstance(value, (list, tuple)):
             return type(value)(self.wrap(v) for v in value)
         if isinstance(value, dict):
             return {k: self.wrap(v) for k, v in value.items()}
         return value
 
-    def check(self) -> list[int]:
-        bad = []
-        for i, (buffer, pad, n) in enumerate(self.guarded):
-            zones = (buffer[:pad], buffer[pad + n:])
-            if any(not bool(z.isnan().all()) for z in zones):
-                bad.append(i)
-        self.guarded = []
-        return bad
+    def check(self) -> tuple[list[int], int]:
+        """(the arguments whose zones were written, how many allocations' zones were)."""
+        def touched(zone):
+            buffer, pad, n = zone
+            return any(not bool(z.isnan().all()) for z in (buffer[:pad], buffer[pad + n:]))
+
+        bad = [i for i, zone in enumerate(self.guarded) if touched(zone)]
+        allocated = sum(map(touched, self.allocated))
+        self.guarded, self.allocated, self.active = [], [], False
+        return bad, allocated
 
 
 if __name__ == "__main__":

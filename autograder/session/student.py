@@ -210,6 +210,10 @@ class StudentModule:
             raise BadAnswer(f"{what} wrote outside its tensors (into the guard zone around "
                             f"argument tensor #{meta['out_of_bounds_writes'][0] + 1}): a store "
                             "without a mask?")
+        if meta.get("out_of_bounds_allocations"):
+            raise BadAnswer(f"{what} wrote outside a tensor it allocated (into the guard zone "
+                            "around a torch.empty/zeros/full... result, its output say): a store "
+                            "without a mask?")
         if kind == "return" and many is not None:
             answers = reply[1]
             if not isinstance(answers, list) or len(answers) != len(many):

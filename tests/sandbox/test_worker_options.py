@@ -182,8 +182,23 @@ def test_triton_kernels_are_traced_under_the_interpreter(tmp_path):
 
 
 GUARDED = '''
+import torch
+
+
 def layout(x):
     return list(x.stride()), x.is_contiguous(), x.sum().item()
+
+
+def double(x):
+    out = torch.empty_like(x)
+    out.copy_(x)
+    return out.mul_(2)
+
+
+def store_past_output(x):
+    out = torch.zeros_like(x)
+    out.as_strided((out.numel() + 1,), (1,), 0)[-1] = 1.0  # one past the end of the output
+    return out
 
 
 def store_past(x):
@@ -197,18 +212,24 @@ def store_past(x):
 def test_guard_tensors_keep_a_strided_arguments_layout_and_catch_a_store_past_it(tmp_path):
     """``strided_tensors`` with ``guard_tensors`` (Triton): the argument sits inside NaN zones
     with the strides the test gave it, so a kernel meets a transposed input, and a store past
-    the storage it spans is reported."""
+    the storage it spans, or past a tensor the call allocated, is reported."""
     import torch
 
     (tmp_path / "toy.py").write_text(GUARDED)
     worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=20), sandbox.choose(),
                     guard_tensors=True, strided_tensors=True)
-    sub = StudentModule(worker, ["layout", "store_past"], [])
+    sub = StudentModule(worker, ["layout", "store_past", "double", "store_past_output"], [])
     x = torch.arange(24.0).reshape(4, 6)[:, 1:5].t()  # strides (1, 6), offset 1
     try:
         assert sub.layout(x) == ([1, 6], False, float(x.sum()))
         assert sub.layout(x.contiguous())[:2] == ([4, 1], True)
         with pytest.raises(BadAnswer, match="guard zone around argument tensor #1"):
             sub.store_past(x)
+        # what the call allocates is guarded too: a store past its output is caught there,
+        # not left to corrupt the heap for later tests
+        assert torch.equal(sub.double(x), 2 * x)
+        with pytest.raises(BadAnswer, match="outside a tensor it allocated"):
+            sub.store_past_output(x)
+        assert torch.equal(sub.double(x), 2 * x)  # the worker goes on
     finally:
         worker.close()
