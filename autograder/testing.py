@@ -290,6 +290,23 @@ def measure(sub, name: str, make, iterations: int, warmup: int, check=None) -> T
                   overhead=overhead, calls=iterations)
 
 
+# ------------------------------------------------------------------- the contract's errors
+
+def check_raises(call, cases) -> None:
+    """Each ``(args, exception class, what)`` of ``cases``: ``call(*args)`` must raise exactly
+    that class (the student's exception arrives as the same built-in class). The first that
+    does not fails the test, naming ``what`` and what happened instead."""
+    for args, exc, what in cases:
+        try:
+            got = call(*args)
+        except exc:
+            continue
+        except Exception as e:  # noqa: BLE001 - the student's function raised another class
+            kind = next(c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins")
+            pytest.fail(f"{what}: raised {kind} ({e}); it must raise {exc.__name__}")
+        pytest.fail(f"{what}: returned {type(got).__name__}; it must raise {exc.__name__}")
+
+
 # ------------------------------------------------------------------- the structure of a kernel
 
 def _last_name(node) -> str:

@@ -4,7 +4,6 @@ runs, long torch.optim.Adam traces on many values, and float16 states at the edg
 Each test calls ONE of the student's functions; nothing here uses the reference.
 """
 
-import numpy as np
 import torch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from torch.amp import GradScaler      # the oracles; imported (and warmed up below) at collection,
                                       # so that their first-use cost is not charged to a test
 
-from autograder.testing import observe, observe_worst
+from autograder.testing import observe_worst
 
 U = 2.0 ** -24
 F32_MAX = float(np.finfo(np.float32).max)
