@@ -155,7 +155,7 @@ def _is_torch_tensor(v) -> bool:
     return torch is not None and isinstance(v, torch.Tensor)
 
 
-def _span(shape, strides) -> int:
+def span(shape, strides) -> int:
     """Elements of storage a view of ``shape`` and (non-negative) ``strides`` reaches."""
     return 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
 
@@ -172,10 +172,10 @@ def _encode_tensor(v, out: bytearray, keep_strides: bool) -> None:
     # A transposed or sliced view may keep its layout (a kernel must handle strides), as the
     # storage it spans; views that repeat elements (an expand) travel contiguous.
     shape, strides = tuple(t.shape), tuple(t.stride())
+    reach = span(shape, strides)
     strided = (keep_strides and not t.is_contiguous() and min(strides, default=0) >= 0
-               and t.numel() <= _span(shape, strides))
-    t = (t.as_strided((_span(shape, strides),), (1,), t.storage_offset()) if strided
-         else t.contiguous())
+               and t.numel() <= reach)
+    t = t.as_strided((reach,), (1,), t.storage_offset()) if strided else t.contiguous()
     if name in TORCH_BIT_VIEWS:
         t = t.view(getattr(torch, TORCH_BIT_VIEWS[name]))
     data = t.numpy().tobytes()
@@ -291,10 +291,10 @@ def _decode(r: _Reader, depth: int, device):
         name, shape, raw = _shape_and_data(r)
         if len(shape) != ndim:
             raise ProtocolError("tensor strides do not match its shape")
-        span = _span(shape, strides)
-        if not 0 < math.prod(shape) <= span:  # no element is read twice: the size is bounded
+        reach = span(shape, strides)
+        if not 0 < math.prod(shape) <= reach:  # no element is read twice: the size is bounded
             raise ProtocolError("tensor strides do not fit its data")
-        storage = _tensor(name, (span,), raw, device)  # checks the data's length
+        storage = _tensor(name, (reach,), raw, device)  # checks the data's length
         return storage.as_strided(shape, strides)
     raise ProtocolError(f"unknown tag {tag!r}")
 

@@ -597,7 +597,7 @@ class _TensorGuard:
     def _guarded(self, t, pad: int | None, into: list):
         """``t`` copied into the middle of NaN zones, with its shape and strides; ``pad``
         elements each side (None: as many as the storage ``t`` spans)."""
-        n = 1 + sum((size - 1) * step for size, step in zip(t.shape, t.stride()))
+        n = protocol.span(t.shape, t.stride())
         pad = max(n, 1 << 16) if pad is None else pad
         buffer = self._full((pad + n + pad,), float("nan"), dtype=t.dtype, device=t.device)
         buffer[pad:pad + n] = t.as_strided((n,), (1,), t.storage_offset())
