@@ -22,7 +22,7 @@ from rich.table import Table
 from autograder import DISTRIBUTION
 from autograder.batch import intake, runner
 from autograder.batch.backends import Job, grade_in_subprocess
-from autograder.course import identity
+from autograder.course import identity, quiz
 from autograder.course import release as releases
 from autograder.course import scaffold
 from autograder.course import statement as statements
@@ -113,9 +113,12 @@ def validate(assignment_id, all_):
               and ref.score == ref.max_score and stub.score == 0)
         try:
             statements.render(a)
+            problems = quiz.problems(a) if a.is_quiz else []
         except UlpError as e:
+            problems = [e.message]
+        for problem in problems[:20]:
             ok = False
-            err.print(f"[red]{a.id} statement[/]: {escape(e.message)}")
+            err.print(f"[red]{a.id}[/]: {escape(problem)}")
         failed |= not ok
         table.add_row(a.id, f"{ref.score:g}/{ref.max_score:g}" if ref else "failed",
                       f"{stub.score:g}" if stub else "failed",
@@ -141,6 +144,8 @@ def check(assignment_id, file, student_id):
     """Run the public tests on your FILE (default ./ID.py) and print the report."""
     settings = _settings().replace(untrusted=False)  # your own code, on your own machine
     a = load(settings.course_dir, assignment_id)
+    if a.is_quiz:
+        _check_quiz(a, file or Path(f"{assignment_id}.toml"))
     file = file or Path(f"{assignment_id}.py")
     if not file.is_file():
         raise UsageError(f"{file} does not exist: write your solution in {assignment_id}.py "
@@ -154,6 +159,26 @@ def check(assignment_id, file, student_id):
         console.print(f"These were the public tests ({grade.max_score:g} points). When you "
                       f"submit, hidden tests worth {hidden:g} more points run too.")
     sys.exit(0 if grade.score == grade.max_score else 1)
+
+
+def _check_quiz(a: Assignment, file: Path) -> None:
+    """A quiz's check: which answers are well-formed, never which are right."""
+    if not file.is_file():
+        raise UsageError(f"{file} does not exist: write your answers in {a.id}.toml (start from "
+                         "the answers template) or give its path")
+    answers = quiz.read_answers(file)
+    for problem in answers.problems:
+        err.print(f"[yellow]{escape(problem)}[/]")
+    table = Table("answer", "well-formed", "note")
+    rows = quiz.check_form(quiz.form_of(a), answers)
+    for key, ok, note in rows:
+        table.add_row(key, "[green]yes[/]" if ok else "[red]no[/]", escape(note))
+    console.print(table)
+    good = sum(ok for _, ok, _ in rows)
+    console.print(f"{good} of {len(rows)} answers are well-formed. Whether they are right is "
+                  "graded when you submit" + (", and shown at once." if a.quiz.feedback ==
+                                                 "immediate" else "; results come after the due date."))
+    sys.exit(0 if good == len(rows) and not answers.problems else 1)
 
 
 @main.command()
@@ -199,7 +224,7 @@ def run_autograder(assignment_id, submission, results, student_id, allow_weak_is
         write_student_files(Grade.failure(a.id, "unknown", e.message, 0.0), results.parent)
         raise
     try:
-        grade = grade_submission(a, Submission(sid, submission, module_file(submission, a.id)),
+        grade = grade_submission(a, Submission(sid, submission, module_file(submission, a.submission_names)),
                                  settings)
     except SandboxError as e:  # the student still gets a results.json: "could not grade"
         write_student_files(Grade.failure(a.id, sid, e.message, 0.0), results.parent)
@@ -286,7 +311,8 @@ def grade(assignment_id, submissions, all_, out, workers, backend, address, regr
 def _grade_one(a: Assignment, submissions: Path, target: Path, book, settings, engine, *,
                regrade: bool, only: set[str] | None) -> None:
     """One assignment: grade (resuming), record each grade, then write the class report."""
-    subs = intake.find(submissions, a.id, settings.cache_dir, identity.student_key(a.root))
+    subs = intake.find(submissions, a.id, settings.cache_dir, identity.student_key(a.root),
+                       a.submission_names)
     if only:
         missing = sorted(only - {s.student_id for s in subs})
         if missing:

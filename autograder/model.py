@@ -73,14 +73,22 @@ def files_beside(file: Path) -> list[Path]:
                   if p.name != Path(file).name and p.is_file() and not p.is_symlink())
 
 
-def module_file(path: Path, assignment_id: str) -> Path | None:
-    """The student's module in what they handed in: ``path`` itself when it is a file, else
-    ``<id>.py`` (or, failing that, ``<id>.ipynb``) in the folder ``path``, else the one file whose
-    name is one of those but for case (``Stable_Softmax.py``); None when there is none."""
+def submission_names(assignment_id: str, quiz: bool = False) -> tuple[str, ...]:
+    """The file names a submission may use, in order of preference: a module (or a notebook of
+    it), or a quiz's answers (a TOML file, or a notebook of answer lines)."""
+    if quiz:
+        return (f"{assignment_id}.toml", "answers.toml", f"{assignment_id}.ipynb")
+    return (f"{assignment_id}.py", f"{assignment_id}.ipynb")
+
+
+def module_file(path: Path, names: tuple[str, ...]) -> Path | None:
+    """The file to grade in what a student handed in: ``path`` itself when it is a file, else
+    the first of ``names`` (``<id>.py``, then ``<id>.ipynb``; a quiz's ``<id>.toml``...) in the
+    folder ``path``, else the one file whose name is one of those but for case
+    (``Stable_Softmax.py``); None when there is none."""
     path = Path(path)
     if path.is_file():
         return path
-    names = (f"{assignment_id}.py", f"{assignment_id}.ipynb")
     for name in names:
         if (path / name).is_file():
             return path / name
@@ -106,9 +114,20 @@ class TestVerdict:
     hidden: bool = False
     output: str = ""
     functions: list[str] = field(default_factory=list)  # the student functions it called
+    earned: float | None = None  # partial credit (a quiz's several-choice answer), else None
+    manual: bool = False  # kept for grading by hand (a quiz's free text): never scored here
+    answer: str | None = None  # a quiz answer as the student wrote it
+    visibility: str = "visible"  # Gradescope's: "after_due_date" hides it until the due date
+
+    @property
+    def status(self) -> str:
+        """passed, failed, or manual (left for grading by hand)."""
+        return "manual" if self.manual else ("passed" if self.passed else "failed")
 
     @property
     def score(self) -> float:
+        if self.earned is not None:
+            return self.earned
         return self.points if self.passed else 0.0
 
 
@@ -185,7 +204,13 @@ class Grade:
 
     @property
     def failed(self) -> list[str]:
-        return [t.name for t in self.tests if not t.passed]
+        """The tests that did not pass (answers left for grading by hand are not failures)."""
+        return [t.name for t in self.tests if not t.passed and not t.manual]
+
+    @property
+    def manual_points(self) -> float:
+        """Points that only grading by hand can give (a quiz's free-text answers)."""
+        return sum(t.points for t in self.tests if t.manual)
 
     @property
     def is_grader_failure(self) -> bool:

@@ -45,7 +45,7 @@ def grade_one(aid: str, student_id: str, path: Path, out_dir: Path, *, isolation
         s = s.replace(secret=None)
     a = load(s.course_dir, aid)
     path = Path(path)
-    job = Job(Submission(student_id, path, module_file(path, aid)), Path(out_dir))
+    job = Job(Submission(student_id, path, module_file(path, a.submission_names)), Path(out_dir))
     started = time.monotonic()
     run = grade_in_subprocess(a, job, s, public_only=public_only, timeout=timeout)
     grade = run.grade or Grade.failure(aid, student_id, run.problem, time.monotonic() - started,
@@ -66,7 +66,8 @@ def grade_folder(aid: str, klass: Path, out: Path, *, workers: int = 2, backend:
     a = load(s.course_dir, aid)
     engine = runner.backend_for(backend, workers=workers) if backend != "local" \
         else LocalBackend(workers)
-    grades = runner.grade_class(a, intake.find(klass, aid, s.cache_dir), out, s, backend=engine)
+    grades = runner.grade_class(a, intake.find(klass, aid, s.cache_dir, names=a.submission_names),
+                                out, s, backend=engine)
     return [results.to_json(g) for g in grades]
 
 

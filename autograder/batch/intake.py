@@ -39,7 +39,7 @@ import yaml
 
 from autograder.course import identity
 from autograder.errors import SubmissionError
-from autograder.model import STUDENT_ID, Submission, module_file
+from autograder.model import STUDENT_ID, Submission, module_file, submission_names
 
 METADATA = "submission_metadata.yml"
 TIMES = "submission_times.csv"
@@ -47,12 +47,12 @@ MAX_UNPACKED_BYTES = 2 * 1024**3  # a zip bomb stops here; a class of .py files 
 
 
 def find(submissions: Path, assignment_id: str, cache_dir: Path | None = None,
-         key: str = identity.DEFAULT) -> list[Submission]:
+         key: str = identity.DEFAULT, names: tuple[str, ...] = ()) -> list[Submission]:
     """Every student's submission in ``submissions``, in a stable order; a Gradescope export's
     students under the course's student ``key`` (:mod:`autograder.course.identity`)."""
-    submissions = Path(submissions)
+    submissions, names = Path(submissions), names or submission_names(assignment_id)
     if submissions.is_file() and submissions.suffix.lower() == ".zip":
-        return _gradescope(unpack(submissions, cache_dir), assignment_id, key)
+        return _gradescope(unpack(submissions, cache_dir), names, key)
     if submissions.is_file():
         return [Submission(submissions.stem, submissions, submissions, _mtime(submissions), "file")]
     if not submissions.is_dir():
@@ -61,12 +61,12 @@ def find(submissions: Path, assignment_id: str, cache_dir: Path | None = None,
                               "Gradescope's 'Export Submissions' downloads")
     root = gradescope_root(submissions)
     if root is not None:
-        return _gradescope(root, assignment_id, key)
+        return _gradescope(root, names, key)
     times = _read_times(submissions / TIMES)
     found = []
     for p in sorted(submissions.iterdir()):
         if p.is_dir() and not p.name.startswith("."):
-            graded = module_file(p, assignment_id)
+            graded = module_file(p, names)
             found.append(Submission(p.name, p, graded, times.get(p.name) or _mtime(graded or p),
                                     "folder"))
     return found
@@ -261,11 +261,11 @@ def read_metadata(root: Path) -> dict:
     return data
 
 
-def _find_module(folder: Path, assignment_id: str) -> Path:
-    """The file to grade inside a Gradescope submission folder: ``<id>.py`` (else ``.ipynb``) at
+def _find_module(folder: Path, names: tuple[str, ...]) -> Path:
+    """The file to grade inside a Gradescope submission folder: the first of ``names`` at
     its top, else the shallowest one below (an upload from GitHub keeps the repository's
     folders); the folder itself when there is none, which grades as 'file missing'."""
-    for name in (f"{assignment_id}.py", f"{assignment_id}.ipynb"):
+    for name in names:
         hits = sorted((p for p in folder.rglob(name) if p.is_file()),
                       key=lambda p: (len(p.relative_to(folder).parts), str(p)))
         if hits:
@@ -283,7 +283,7 @@ def _graded_as(record: dict) -> str | None:
     return str(sid).strip() if sid not in (None, "", "student") else None
 
 
-def _gradescope(root: Path, assignment_id: str, key: str) -> list[Submission]:
+def _gradescope(root: Path, names: tuple[str, ...], key: str) -> list[Submission]:
     meta = read_metadata(root)
     found: dict[str, Submission] = {}
     for folder_name, record in sorted(meta.items(), key=lambda kv: str(kv[0])):
@@ -293,7 +293,7 @@ def _gradescope(root: Path, assignment_id: str, key: str) -> list[Submission]:
             continue  # metadata for a submission whose files were not exported
         created = _key(record, "created_at")
         when = parse_time(created, where) if created else None
-        path = _find_module(folder, assignment_id)
+        path = _find_module(folder, names)
         people = _key(record, "submitters") or []
         for person in people:
             sis = str(_key(person, "sid") or "").strip()

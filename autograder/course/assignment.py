@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autograder.course.forbidden import Spec
 from autograder.errors import CourseError
+from autograder.model import submission_names
 from autograder.settings import GradingSettings, Limits
 
 @dataclass(frozen=True)
@@ -116,6 +117,17 @@ class WorkerOptions:
 
 
 @dataclass(frozen=True)
+class QuizOptions:
+    """The [quiz] table of a quiz (``kind = "quiz"``): when students learn what they got right."""
+
+    # "after_due": each question's result is shown on Gradescope after the due date (Gradescope's
+    # after_due_date visibility); "immediate": at once (a practice quiz).
+    feedback: str = "after_due"
+    # True: a grading made after the due date shows the right answer beside each wrong one.
+    reveal_answers: bool = False
+
+
+@dataclass(frozen=True)
 class Assignment:
     id: str
     root: Path  # the course folder
@@ -129,6 +141,17 @@ class Assignment:
     due: dt.datetime | None = None
     late: LatePolicy = field(default_factory=LatePolicy)
     requirements: list[str] = field(default_factory=list)  # pip packages the tests need
+    kind: str = "code"  # "code": a module graded by tests; "quiz": answers (course/quiz.py)
+    quiz: QuizOptions = field(default_factory=QuizOptions)
+
+    @property
+    def is_quiz(self) -> bool:
+        return self.kind == "quiz"
+
+    @property
+    def submission_names(self) -> tuple[str, ...]:
+        """The file names a submission may use, in order of preference."""
+        return submission_names(self.id, self.is_quiz)
 
     @property
     def folder(self) -> Path:
@@ -140,11 +163,13 @@ class Assignment:
 
     @property
     def reference(self) -> Path:
-        return self.root / "reference" / f"{self.id}.py"
+        """The reference solution; a quiz's is its answer key for the default values."""
+        return self.root / "reference" / f"{self.id}{'.toml' if self.is_quiz else '.py'}"
 
     @property
     def stub(self) -> Path:
-        return self.root / "student_template" / f"{self.id}.py"
+        """What students start from; a quiz's is its blank answers file."""
+        return self.root / "student_template" / f"{self.id}{'.toml' if self.is_quiz else '.py'}"
 
     @property
     def statement(self) -> Path:
@@ -194,8 +219,9 @@ class Assignment:
 # --------------------------------------------------------------------------- reading the toml
 
 TOP_LEVEL = {"title": str, "functions": list[str], "attributes": list[str], "gpu": bool,
-             "due": object, "requirements": list[str]}
-TABLES = {"forbidden": Spec, "limits": Limits, "late": LatePolicy, "worker": WorkerOptions}
+             "due": object, "requirements": list[str], "kind": str}
+TABLES = {"forbidden": Spec, "limits": Limits, "late": LatePolicy, "worker": WorkerOptions,
+          "quiz": QuizOptions}
 
 
 def _type_ok(value, kind) -> bool:
@@ -261,11 +287,18 @@ def load(root: Path, assignment_id: str) -> Assignment:
         raise CourseError(f"{toml_path} is not valid TOML: {e}") from e
     tables = {k: data.pop(k) for k in list(data) if k in TABLES}
     _check_keys(data, {**TOP_LEVEL, **{k: dict for k in TABLES}}, toml_path, "")
-    if not data.get("functions") and not data.get("attributes"):
+    kind = data.get("kind", "code")
+    if kind not in ("code", "quiz"):
+        raise CourseError(f"{toml_path}: kind = {kind!r} must be \"code\" or \"quiz\"")
+    quiz = _table(QuizOptions, tables.get("quiz", {}), toml_path, "[quiz]")
+    if quiz.feedback not in ("after_due", "immediate"):
+        raise CourseError(f"{toml_path}: [quiz] feedback = {quiz.feedback!r} must be "
+                          "\"after_due\" or \"immediate\"")
+    if kind == "code" and not data.get("functions") and not data.get("attributes"):
         raise CourseError(f"{toml_path}: no functions = [...] (the names students must write); "
                           "add the list of functions the tests call")
     parsed = {k: _table(TABLES[k], v, toml_path, f"[{k}]") for k, v in tables.items()
-              if k != "late"}
+              if k not in ("late", "quiz")}
     worker = parsed.get("worker", WorkerOptions())
     if worker.setup and (Path(worker.setup).is_absolute() or ".." in Path(worker.setup).parts
                          or not worker.setup.endswith(".py")
@@ -279,7 +312,7 @@ def load(root: Path, assignment_id: str) -> Assignment:
         forbidden=parsed.get("forbidden", Spec()), limits=parsed.get("limits", Limits()),
         due=_due(data.get("due"), toml_path),
         late=_late_policy(tables.get("late", {}), toml_path),
-        requirements=list(data.get("requirements", [])))
+        requirements=list(data.get("requirements", [])), kind=kind, quiz=quiz)
 
 
 def load_module(path: Path, name: str) -> types.ModuleType:

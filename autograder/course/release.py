@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import functools
 import io
+import json
 import os
 import re
 import shlex
@@ -33,6 +34,7 @@ from importlib import metadata
 from pathlib import Path
 
 import autograder
+from autograder.course import quiz
 from autograder.course import roster as rosters
 from autograder.course import statement as statements
 from autograder.course.assignment import Assignment
@@ -114,7 +116,7 @@ def requirements(a: Assignment) -> tuple[list[str], list[str]]:
     """(engine extras, further pip packages) that grading ``a`` needs: what its tests, reference
     and variants import beyond the standard library and the engine, plus the optional
     ``requirements = [...]`` list of its assignment.toml."""
-    sources = [p for p in _grading_files(a) if p.suffix == ".py"] + [a.reference]
+    sources = [p for p in _grading_files(a) + [a.reference] if p.suffix == ".py"]
     local = {p.stem for p in sources} | {a.id}
     found: set[str] = set()
     for path in sources:
@@ -188,10 +190,51 @@ def engine_wheel() -> tuple[str, bytes]:
     return wheels[0].name, data
 
 
+QUIZ_README = """\
+# {title} (`{id}`)
+
+What is in this folder:
+
+- `statement.md`: the questions, with the class's default values. Your own values (and the
+  order of your options) are in the statement your instructor gives you: answer those.
+- `{id}.toml`: the answers file to fill in and submit (one `key = value` line per answer), or
+- `{id}.ipynb`: the same as a notebook (answer in its code cells and submit the notebook).
+- `wheels/{wheel}`: the checker (ulp), to see that every answer is well-formed. Install this
+  file, not a package named `ulp` from PyPI: that is another program.
+
+## Check your answers' form
+
+```
+python3 -m venv .venv
+.venv/bin/pip install "wheels/{wheel}"
+.venv/bin/ulp check {id} {id}.toml
+```
+
+It tells you which answers are well-formed (a number where a number is asked, the right count
+of bits), never which are right: that is graded when you submit.
+"""
+
+
+def quiz_files(a: Assignment, statement: str, wheel: tuple[str, bytes],
+               questions: list) -> dict[str, bytes]:
+    """The student bundle of a quiz: statement, blank answers (TOML and notebook), the form
+    ``ulp check`` reads, the checker; never a question file (they compute the answers)."""
+    top = f"{a.id}/"
+    course = f"{top}assignments/{a.id}/"
+    return {top + "README.md": QUIZ_README.format(title=a.title, id=a.id, wheel=wheel[0]).encode(),
+            top + "statement.md": statement.encode(), top + f"{a.id}.toml": a.stub.read_bytes(),
+            top + f"{a.id}.ipynb": quiz.notebook(a, questions, statement),
+            top + "wheels/" + wheel[0]: wheel[1],
+            course + "assignment.toml": (a.folder / "assignment.toml").read_bytes(),
+            course + quiz.FORM: json.dumps(quiz.form(questions), indent=1).encode()}
+
+
 def student_files(a: Assignment, statement: str, wheel: tuple[str, bytes]) -> dict[str, bytes]:
     """Zip member name -> content of the student bundle (all under a top folder ``<id>/``)."""
     if not a.stub.exists():
         raise ReleaseError(f"{a.stub} is missing: every assignment needs a stub for students")
+    if a.is_quiz:
+        return quiz_files(a, statement, wheel, quiz.Quiz(a).questions())
     extras, packages = requirements(a)
     more = f" {' '.join(packages)}" if packages else ""
     readme = README.format(title=a.title, id=a.id, wheel=wheel[0], more=more,
@@ -228,14 +271,21 @@ def leaks(files: dict[str, bytes], a: Assignment, secret: bytes | None) -> list[
     file, the course secret. One line per problem; none means the bundle may go out."""
     problems = []
     private = [a.reference] + [p for p in _files(a.hidden_tests) if p.suffix == ".py"]
+    if a.is_quiz:  # the questions compute the answers
+        private += _files(a.folder / "questions")
     private_texts = [(p, p.read_bytes().strip()) for p in private if p.exists()]
+    if a.is_quiz and a.reference.exists():  # and no line of the answer key, one by one
+        private_texts += [(a.reference, line.strip().encode())
+                          for line in a.reference.read_text().splitlines() if "=" in line]
     for name, data in files.items():
         parts = name.split("/")
-        if "reference" in parts or "hidden" in parts:
-            problems.append(f"{name}: reference and hidden files are never shipped to students")
+        if "reference" in parts or "hidden" in parts or "questions" in parts:
+            problems.append(f"{name}: reference, hidden and question files are never shipped "
+                            "to students")
         for path, text in private_texts:
             if text and text in data:
-                problems.append(f"{name} contains {path}")
+                problems.append(f"{name} contains {path}" + (f" ({text.decode()[:40]})"
+                                                            if path.suffix == ".toml" else ""))
         if secret and secret in data:
             problems.append(f"{name} contains the course secret")
     return problems
@@ -297,9 +347,9 @@ def gradescope_files(a: Assignment, secret: bytes | None) -> dict[str, tuple[byt
     files["ulp-release.env"] = (env.encode(), 0o644)
     for path in _grading_files(a):
         files["course/" + path.relative_to(a.root).as_posix()] = (path.read_bytes(), 0o644)
-    files[f"course/reference/{a.id}.py"] = (a.reference.read_bytes(), 0o600)
+    files[f"course/reference/{a.reference.name}"] = (a.reference.read_bytes(), 0o600)
     if a.stub.exists():
-        files[f"course/student_template/{a.id}.py"] = (a.stub.read_bytes(), 0o644)
+        files[f"course/student_template/{a.stub.name}"] = (a.stub.read_bytes(), 0o644)
     if (a.root / "course.toml").is_file():  # the course's student key (identity.py)
         files["course/course.toml"] = ((a.root / "course.toml").read_bytes(), 0o644)
     if secret:  # the grader must derive the same per-student values as the statements
@@ -351,10 +401,14 @@ def release(a: Assignment, out: Path, students: list[str] = (), *,
     generic = statements.render(a, None, secret)
     bundle = student_files(a, generic, wheel or engine_wheel())
     per_student: dict[str, str] = {}
-    if students and (a.folder / "variants.py").exists():  # refused without the secret
+    if students and statements.per_student(a):  # refused without the secret
         per_student = {sid: statements.render(a, sid, secret) for sid in students}
-    problems = leaks(bundle, a, secret) + leaks({f"statements/{s}.md": t.encode()
-                                                 for s, t in per_student.items()}, a, secret)
+    own = {f"statements/{s}.md": t.encode() for s, t in per_student.items()}
+    if a.is_quiz:  # each student's notebook too
+        questions = quiz.Quiz(a)
+        own |= {f"statements/{s}.ipynb": quiz.notebook(a, questions.questions(secret, s), t)
+                for s, t in per_student.items()}
+    problems = leaks(bundle, a, secret) + leaks(own, a, secret)
     if problems:
         raise ReleaseError(f"the student files of {a.id} would leak, so nothing was released:\n  "
                            + "\n  ".join(problems))
@@ -363,10 +417,10 @@ def release(a: Assignment, out: Path, students: list[str] = (), *,
     (out / "statement.md").write_text(generic)
     student_zip = write_zip(out / f"{a.id}-student.zip", bundle)
     written = []
-    for sid, text in per_student.items():
-        target = out / "statements" / f"{sid}.md"
+    for name, data in own.items():
+        target = out / name
         target.parent.mkdir(exist_ok=True)
-        target.write_text(text)
+        target.write_bytes(data)
         written.append(target)
     gradescope_zip = write_zip(out / f"{a.id}-gradescope.zip", gradescope_files(a, secret))
     extras, packages = requirements(a)

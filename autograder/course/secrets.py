@@ -25,6 +25,12 @@ def _hmac_int(secret: bytes | None, *parts: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+def rng(secret: bytes | None, *parts: str) -> random.Random:
+    """A random generator seeded by the HMAC of ``parts``: the same draw on every machine that
+    has the secret (a quiz's parameters and option order)."""
+    return random.Random(_hmac_int(secret, *parts))
+
+
 def seed(secret: bytes | None, assignment_id: str, student_id: str) -> int:
     """Hypothesis's seed for this student and assignment: the same on every regrade."""
     return _hmac_int(secret, "seed", assignment_id, student_id)
@@ -39,7 +45,7 @@ def variant(a: Assignment, secret: bytes | None, student_id: str | None) -> dict
     module = load_module(path, f"ulp_variants_{a.id}")
     if secret is None or student_id is None:
         return dict(module.DEFAULTS)
-    return dict(module.draw(random.Random(_hmac_int(secret, "variant", a.id, student_id))))
+    return dict(module.draw(rng(secret, "variant", a.id, student_id)))
 
 
 def _plain(value):

@@ -40,10 +40,10 @@ class Expected:
         """Why ``g`` is not what was expected (none: it is)."""
         if g.is_grader_failure:
             return [f"the grader failed: {g.grader_error}"]
-        failed = {t.name: t for t in g.tests if not t.passed}
+        failed = {t.name: t for t in g.tests if t.status == "failed"}
         summary = {n: t.output[:600] for n, t in failed.items()}
         if self.outcome == FULL:
-            if not (g.max_score > 0 and g.score == g.max_score):
+            if not (g.max_score > 0 and g.score == g.max_score - g.manual_points):
                 return [f"must score full marks, got {g.score:g}/{g.max_score:g}: {summary}"]
         elif self.outcome == ZERO:
             if g.score != 0:
@@ -91,7 +91,9 @@ def samples(a: Assignment) -> list[Submission]:
     """Every sample as a submission (student id = its name), the reference and stub first."""
     subs = [Submission("reference", a.reference, a.reference),
             Submission("stub", a.stub, a.stub)]
-    for path in sorted(a.selftest.glob("*.py")):
+    kinds = (".toml", ".ipynb") if a.is_quiz else (".py",)
+    for path in sorted(p for p in a.selftest.glob("*") if p.suffix in kinds
+                       and p.name != "expected.toml"):
         if path.stem in BUILT_IN:
             raise CourseError(f"{path}: 'reference' and 'stub' are reserved sample names")
         subs.append(Submission(path.stem, path, path))

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import pytest
 
 from autograder.course.assignment import Assignment
+from autograder.course.quiz import Quiz
 from autograder.errors import CourseError
 from autograder.testing import GPU_ONLY_MARK, HIDDEN_MARK, POINTS_MARK
 
@@ -102,6 +103,9 @@ def collect(a: Assignment, include_hidden: bool = True,
             device: str | None = None) -> list[DeclaredTest]:
     """Collect (never run) the assignment's tests in this process; with ``device``, only those
     graded there (GPU-only tests are left out on a CPU, as grading leaves them out)."""
+    if a.is_quiz:  # a quiz's "tests" are its answer blanks
+        return [DeclaredTest(p.key, float(p.answer.points), False)
+                for q in Quiz(a).questions() for p in q.parts]
     dirs = [str(d) for d in a.test_files(include_hidden)]
     if not dirs:
         return []

@@ -204,7 +204,7 @@ def _aware(when: dt.datetime | None) -> dt.datetime | None:
 def outcome_digest(g: Grade) -> str:
     """What decides a grade (score and each test's verdict), not how long it took."""
     key = {"score": g.score, "max": g.max_score, "flags": list(g.flags),
-           "tests": [[t.name, "passed" if t.passed else "failed", t.score, t.points]
+           "tests": [[t.name, t.status, t.score, t.points]
                      for t in g.tests]}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
@@ -327,7 +327,7 @@ class Gradebook:
         session.flush()
         for t in grade.tests:
             session.add(TestResult(grading_id=grading.id, name=t.name,
-                                   status="passed" if t.passed else "failed", score=t.score,
+                                   status=t.status, score=t.score,
                                    max_score=t.points, hidden=t.hidden))
         return grading
 

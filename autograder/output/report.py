@@ -74,7 +74,7 @@ def split_example(output: str) -> tuple[str, str]:
 def _context(g: Grade, with_plots: bool) -> dict:
     failures = []
     for t in g.tests:
-        if not t.passed:
+        if t.status == "failed":
             message, example = split_example(t.output)
             failures.append({"t": t, "hidden": t.hidden, "message": message, "example": example})
     hidden = {t.name for t in g.tests if t.hidden}

@@ -19,10 +19,26 @@ SCHEMA_PATH = Path(__file__).parent / "schemas" / "gradescope-results.schema.jso
 
 
 def _test_json(number: int, t: TestVerdict) -> dict:
-    tags = ["hidden" if t.hidden else "public"] + [f"function:{f}" for f in t.functions]
-    return {"name": t.name, "number": str(number), "score": t.score, "max_score": t.points,
-            "status": "passed" if t.passed else "failed", "output": t.output,
-            "output_format": "text", "visibility": "visible", "tags": tags}
+    tags = (["hidden" if t.hidden else "public"] + [f"function:{f}" for f in t.functions]
+            + (["manual"] if t.manual else []))
+    out = {"name": t.name, "number": str(number), "score": t.score, "max_score": t.points,
+           "output": t.output, "output_format": "text", "visibility": t.visibility, "tags": tags}
+    if not t.manual:  # an answer left for grading by hand has not passed or failed yet
+        out["status"] = t.status
+    if t.answer is not None:
+        out["extra_data"] = {"answer": t.answer}
+    return out
+
+
+def _test(t: dict) -> TestVerdict:
+    tags = t.get("tags", [])
+    score, points = float(t.get("score", 0)), float(t["max_score"])
+    return TestVerdict(name=t["name"], points=points, passed=t.get("status") == "passed",
+                       hidden="hidden" in tags, output=t.get("output", ""),
+                       functions=[x.split(":", 1)[1] for x in tags if x.startswith("function:")],
+                       earned=score if 0 < score < points else None, manual="manual" in tags,
+                       answer=(t.get("extra_data") or {}).get("answer"),
+                       visibility=t.get("visibility", "visible"))
 
 
 def to_json(g: Grade) -> dict:
@@ -68,12 +84,7 @@ def from_json(d: dict) -> Grade:
         assignment=u["assignment"], student_id=u["student_id"],
         score=float(u.get("raw_score", d["score"])),
         max_score=float(u["max_score"]),
-        tests=[TestVerdict(name=t["name"], points=float(t["max_score"]),
-                           passed=t["status"] == "passed", hidden="hidden" in t.get("tags", []),
-                           output=t.get("output", ""),
-                           functions=[x.split(":", 1)[1] for x in t.get("tags", [])
-                                      if x.startswith("function:")])
-               for t in d.get("tests", [])],
+        tests=[_test(t) for t in d.get("tests", [])],
         output=d.get("output", ""), execution_time=float(d.get("execution_time", 0.0)),
         flags=list(u.get("flags", [])), seed=u.get("seed"), tests_hash=u.get("tests_hash"),
         submission_sha256=u.get("submission_sha256"), device=u.get("device", "cpu"),
