@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from autograder.model import Grade
 from autograder.output import plots
-from autograder.output.exports import write_grades_csv
+from autograder.output.exports import BY_HAND, write_by_hand_csv, write_grades_csv
 from autograder.output.report import atomic_write, jinja_env, split_example, write_student_files
 
 ANONYMOUS = "<student>"
@@ -111,4 +111,5 @@ def write(out_dir: Path, assignment_id: str, graded: list[Grade]) -> Path:
                 and (folder / "report.html").is_file():
             write_student_files(g, folder)  # the final score everywhere: results.json too
     write_grades_csv(out_dir / "grades.csv", graded)
+    write_by_hand_csv(out_dir / BY_HAND, graded)
     return out_dir / "class-report.html"

@@ -34,6 +34,23 @@ def write_grades_csv(path: Path, graded: list[Grade]) -> None:
                         ";".join(g.failed), ";".join(g.flags)])
 
 
+BY_HAND = "by-hand.csv"
+
+
+def write_by_hand_csv(path: Path, graded: list[Grade]) -> Path | None:
+    """The answers left for grading by hand (a quiz's free text), one row per student and
+    blank, for staff to read and score (``ulp override --add``); None where there are none."""
+    rows = [[g.student_id, t.name, f"{t.points:g}", t.answer or ""]
+            for g in graded for t in g.tests if t.manual]
+    if not rows:
+        return None
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "answer_key", "points", "answer"])
+        w.writerows([[_cell(c) for c in row] for row in rows])
+    return path
+
+
 @dataclass
 class RosterEntry:
     name: str | None = None

@@ -344,6 +344,20 @@ def test_a_quiz_grades_through_ulp_grade_into_the_gradebook(course, tmp_path):
     assert got["carol"]["extra_data"]["ulp"]["flags"] == ["no submission"]
     report = (tmp_path / "out" / "tq" / "bob" / "report.md").read_text()
     assert "q1_sign" in report and "Wrong" in report and "BY HAND" in report
+    by_hand = (tmp_path / "out" / "tq" / "by-hand.csv").read_text().splitlines()
+    assert by_hand[0] == "student_id,answer_key,points,answer"
+    assert "alice,q3_why,2,it keeps the lost bits" in by_hand and len(by_hand) == 4
+
+
+def test_run_autograder_grades_a_quiz_as_gradescope_calls_it(course, tmp_path):
+    submission = answers_file(tmp_path / "autograder" / "submission", RIGHT, name="answers.toml")
+    out = tmp_path / "autograder" / "results" / "results.json"
+    proc = run("run-autograder", "tq", "--submission", submission, "--results", out,
+               "--student-id", "alice", cwd=tmp_path, env={"ULP_COURSE_DIR": str(course)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(out.read_text())
+    results.validate(got)
+    assert got["score"] == 8 and {t["visibility"] for t in got["tests"]} == {"after_due_date"}
 
 
 def test_the_statement_lists_every_blank_with_its_form(course):
