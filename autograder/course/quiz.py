@@ -48,13 +48,15 @@ class Malformed(ValueError):
     ``ulp check`` reports it, without saying whether a readable answer would be right."""
 
 
-def _show(raw) -> str:
-    """An answer as the student wrote it, for feedback (strings without quotes)."""
+def as_written(raw, limit: int = 120) -> str:
+    """An answer as the student wrote it, for feedback (strings without quotes), cut short."""
     if isinstance(raw, str):
-        return raw
-    if isinstance(raw, list):
-        return "[" + ", ".join(_show(r) for r in raw) + "]"
-    return json.dumps(raw) if isinstance(raw, (dict, bool)) else repr(raw)
+        text = raw
+    elif isinstance(raw, list):
+        text = "[" + ", ".join(as_written(r, limit) for r in raw[:20]) + "]"
+    else:
+        text = json.dumps(raw, default=str) if isinstance(raw, (dict, bool)) else repr(raw)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _squeeze(text: str) -> str:
@@ -92,7 +94,8 @@ class Answer:
         return [] if self.points > 0 else [f"points = {self.points!r} must be positive"]
 
 
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?")
+MAX_DIGITS = 400  # a longer decimal is no answer to a quiz, and costs time to convert
 POWER = re.compile(r"(?:(?P<m>[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)(\*|×|x))?"
                    r"(?P<b>\d+)(\^|\*\*)(?P<e>[+-]?\d+)")
 
@@ -101,7 +104,7 @@ def read_number(raw) -> float:
     """A number as TOML gives it, or a string: ``1.1e4``, ``-13.625``, ``2^-23``, ``2**-23``,
     ``1.5 * 2^-3``, ``nan``, ``inf``, ``-inf``; spaces, ``_`` and thousands commas ignored."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise Malformed(f"expected a number, got {type(raw).__name__} {_show(raw)!r}")
+        raise Malformed(f"expected a number, got {type(raw).__name__} {as_written(raw)!r}")
     if not isinstance(raw, str):
         return float(raw)
     text = _squeeze(raw).replace(",", "").lower()
@@ -109,13 +112,14 @@ def read_number(raw) -> float:
         return math.nan
     if text in ("inf", "+inf", "infinity", "-inf", "-infinity"):
         return -math.inf if text.startswith("-") else math.inf
-    if NUMBER.fullmatch(text):
+    if NUMBER.fullmatch(text) and len(text) <= MAX_DIGITS:
         return float(text)
     power = POWER.fullmatch(text)
     if power and abs(int(power["e"])) <= 4096 and int(power["b"]) <= 1024:
         value = Fraction(int(power["b"])) ** int(power["e"])
         return float(Fraction(power["m"] or "1") * value)
-    raise Malformed(f"{raw!r} is not a number: write e.g. 1.1e4, -0.5, 2^-23 or 1.5 * 2^-3")
+    raise Malformed(f"{as_written(raw)!r} is not a number: write e.g. 1.1e4, -0.5, 2^-23 or "
+                    "1.5 * 2^-3")
 
 
 @dataclass(frozen=True)
@@ -188,19 +192,18 @@ class Integer(Answer):
 
     def parse(self, raw):
         if isinstance(raw, bool):
-            raise Malformed(f"expected a whole number, got {_show(raw)}")
+            raise Malformed(f"expected a whole number, got {as_written(raw)}")
         if isinstance(raw, int):
             return raw
-        if isinstance(raw, str):
-            text = _squeeze(raw).replace(",", "")
-            if re.fullmatch(r"[+-]?\d+", text):
-                return int(text)
-        number = read_number(raw)
-        if not (math.isfinite(number) and number.is_integer()):
-            raise Malformed(f"{_show(raw)!r} is not a whole number")
-        # a decimal spelling names its value exactly (1.1e4); the float may not (1e23)
-        return int(Fraction(_squeeze(raw).replace(",", "")) if isinstance(raw, str)
-                   and NUMBER.fullmatch(_squeeze(raw).replace(",", "")) else number)
+        text = _squeeze(raw).replace(",", "") if isinstance(raw, str) else None
+        if text is not None and NUMBER.fullmatch(text) and len(text) <= MAX_DIGITS:
+            value = Fraction(text)  # exact: "1e23" names 10**23, which no float holds
+        else:
+            number = read_number(raw)
+            value = Fraction(number) if math.isfinite(number) else None
+        if value is None or value.denominator != 1:
+            raise Malformed(f"{as_written(raw)!r} is not a whole number")
+        return int(value)
 
     def earned(self, value, options=None) -> float:
         return float(value == self.value)
@@ -228,12 +231,12 @@ class Bits(Answer):
     def parse(self, raw):
         if not isinstance(raw, str):
             raise Malformed(f"write the bits as a string in quotes, e.g. \"0101\" "
-                            f"(got {_show(raw)})")
+                            f"(got {as_written(raw)})")
         text = _squeeze(raw)
         text = text[2:] if text[:2].lower() == "0b" else text
         if not re.fullmatch(r"[01]+", text) or len(text) != self.width:
-            raise Malformed(f"{raw!r} is not a string of exactly {self.width} bits (0 and 1 "
-                            f"only; it has {len(text)} characters)")
+            raise Malformed(f"{as_written(raw)!r} is not a string of exactly {self.width} bits "
+                            f"(0 and 1 only; it has {len(text)} characters)")
         return int(text, 2)
 
     def earned(self, value, options=None) -> float:
@@ -264,12 +267,13 @@ class Hex(Answer):
         if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 2 ** self.width:
             return raw
         if not isinstance(raw, str):
-            raise Malformed(f"write the pattern as hexadecimal, e.g. \"0x1F\" (got {_show(raw)})")
+            raise Malformed("write the pattern as hexadecimal, e.g. \"0x1F\" "
+                            f"(got {as_written(raw)})")
         text = _squeeze(raw)
         text = text[2:] if text[:2].lower() == "0x" else text
         if not re.fullmatch(r"[0-9a-fA-F]+", text) or len(text) > (self.width + 3) // 4:
-            raise Malformed(f"{raw!r} is not a {self.width}-bit pattern in hexadecimal (at most "
-                            f"{(self.width + 3) // 4} hex digits)")
+            raise Malformed(f"{as_written(raw)!r} is not a {self.width}-bit pattern in "
+                            f"hexadecimal (at most {(self.width + 3) // 4} hex digits)")
         return int(text, 16)
 
     def earned(self, value, options=None) -> float:
@@ -289,18 +293,19 @@ def _letters(raw, count: int, many: bool) -> list[int]:
     picked: list[int] = []
     for item in items:
         if not isinstance(item, str):
-            raise Malformed(f"write option letters as strings, e.g. \"B\" (got {_show(item)})")
+            raise Malformed(f"write option letters as strings, e.g. \"B\" (got {as_written(item)})")
         for token in re.split(r"[,;\s]+", item.strip()) if many else [item.strip()]:
             token = token.strip("()[].").upper()
             if not token and many:
                 continue
             if len(token) != 1 or token not in LETTERS[:count]:
-                raise Malformed(f"{_show(raw)!r} is not {'option letters' if many else 'one option letter'}"
-                                f" among {', '.join(LETTERS[:count])}")
+                what = "option letters" if many else "one option letter"
+                raise Malformed(f"{as_written(raw)!r} is not {what} among "
+                                f"{', '.join(LETTERS[:count])}")
             if LETTERS.index(token) not in picked:
                 picked.append(LETTERS.index(token))
     if not many and len(picked) != 1:
-        raise Malformed(f"give one option letter, got {_show(raw)!r}")
+        raise Malformed(f"give one option letter, got {as_written(raw)!r}")
     return picked
 
 
@@ -378,7 +383,7 @@ class Text(Answer):
 
     def parse(self, raw):
         if not isinstance(raw, str):
-            raise Malformed(f"write the answer as text in quotes (got {_show(raw)})")
+            raise Malformed(f"write the answer as text in quotes (got {as_written(raw)})")
         if len(raw) > MAX_TEXT_CHARS:
             raise Malformed(f"the answer has {len(raw)} characters; at most {MAX_TEXT_CHARS}")
         return raw
@@ -758,9 +763,10 @@ def problems(a: Assignment, students: int = 1000) -> list[str]:
     if a.stub.is_file():
         keys = {row["key"] for row in form_of(a)}
         stub = read_answers(a.stub)
-        if set(stub.values) != keys or stub.problems:
+        given = set(stub.values)
+        if given != keys or stub.problems:
             found.append(f"{a.stub} does not hold exactly the quiz's keys (missing "
-                         f"{sorted(keys - set(stub.values))}, extra {sorted(set(stub.values) - keys)}): "
+                         f"{sorted(keys - given)}, extra {sorted(given - keys)}): "
                          "write it again from quiz.answers_template")
     else:
         found.append(f"{a.stub} is missing: the blank answers file students start from")

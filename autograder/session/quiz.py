@@ -14,7 +14,7 @@ import time
 
 from autograder.course import secrets
 from autograder.course.assignment import Assignment
-from autograder.course.quiz import Hex, Malformed, Part, Quiz, Text, read_answers
+from autograder.course.quiz import Hex, Malformed, Part, Quiz, Text, as_written, read_answers
 from autograder.model import Grade, Submission, TestVerdict, describe_flags
 from autograder.settings import GradingSettings
 
@@ -23,12 +23,13 @@ ISOLATION = {"level": "data", "layers": [],
 
 
 def _spelled(part: Part, raw) -> str:
-    """An answer as the student wrote it (a TOML hex integer as hex, not its decimal value)."""
-    if isinstance(raw, str):
+    """An answer as the student wrote it (a TOML hex integer as hex, not its decimal value),
+    cut short; free text whole (staff read it)."""
+    if isinstance(part.answer, Text) and isinstance(raw, str):
         return raw
     if isinstance(part.answer, Hex) and isinstance(raw, int) and not isinstance(raw, bool):
         return f"{raw:#X}".replace("0X", "0x")
-    return repr(raw)
+    return as_written(raw)
 
 
 def _verdict(part: Part, raw, answered: bool, line: int | None, reveal: bool,
