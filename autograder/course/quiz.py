@@ -199,10 +199,13 @@ class Integer(Answer):
         if text is not None and NUMBER.fullmatch(text) and len(text) <= MAX_DIGITS:
             value = Fraction(text)  # exact: "1e23" names 10**23, which no float holds
         else:
-            number = read_number(raw)
+            try:
+                number = read_number(raw)
+            except Malformed:
+                number = math.nan
             value = Fraction(number) if math.isfinite(number) else None
         if value is None or value.denominator != 1:
-            raise Malformed(f"{as_written(raw)!r} is not a whole number")
+            raise Malformed(f"{as_written(raw)!r} is not a whole number: write e.g. 11000 or 1.1e4")
         return int(value)
 
     def earned(self, value, options=None) -> float:
