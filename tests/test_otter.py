@@ -276,3 +276,33 @@ def test_without_otter_the_notebook_features_say_so_in_one_line(monkeypatch, tmp
         assert result.exit_code == 2, result.output
         assert "pip install 'ulp-autograder[otter]'" in result.output
         assert "Traceback" not in result.output
+
+
+def test_a_student_folder_with_an_export_zip_and_a_bare_export_are_found(tmp_path):
+    nb = _notebook(tmp_path / "kahan_sum.ipynb", [INIT, "x = 1"])
+    export = tmp_path / "kahan_sum_2026_10_01T23_59_00_000000.zip"
+    with zipfile.ZipFile(export, "w") as z:
+        z.write(nb, "kahan_sum.ipynb")
+        z.writestr(".OTTER_LOG", b"\x80\x04not read")  # otter's pickle: never opened
+        z.writestr("__zip_filename__", export.name)
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    shutil.copy(export, tmp_path / "class" / "alice" / export.name)
+    found = intake.find(tmp_path / "class", "kahan_sum", tmp_path / "cache")
+    assert [(s.student_id, s.file.name) for s in found] == [("alice", "kahan_sum.ipynb")]
+    bare = intake.find(export, "kahan_sum", tmp_path / "cache")
+    assert bare[0].file.read_bytes() == nb.read_bytes()
+    assert intake.submitted_module(tmp_path / "class" / "alice", "kahan_sum",
+                                   tmp_path / "cache").name == "kahan_sum.ipynb"
+
+
+def test_a_check_run_on_an_unsaved_change_asks_to_save():
+    class History:
+        input_hist_raw = ["", "def f(x):\n    return 1", "def f(x):\n    return 2", "f(3)"]
+
+    class Shell:
+        history_manager = History()
+
+    env = {"get_ipython": lambda: Shell()}
+    assert otter_grading.stale_cells(env, ["def f(x):\n    return 2"]) == []
+    assert otter_grading.stale_cells(env, ["def f(x):\n    return 1"]) == ["f"]
+    assert otter_grading.stale_cells({}, []) == [], "outside IPython there is nothing to compare"
