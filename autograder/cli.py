@@ -21,6 +21,7 @@ from rich.table import Table
 
 from autograder import DISTRIBUTION
 from autograder.batch import intake, runner
+from autograder.batch import otter as otter_grading
 from autograder.batch.backends import Job, grade_in_subprocess
 from autograder.course import identity, quiz
 from autograder.course import release as releases
@@ -29,8 +30,9 @@ from autograder.course import statement as statements
 from autograder.course.assignment import Assignment, list_ids, load
 from autograder.course.tests import collect
 from autograder.errors import SandboxError, SubmissionError, UlpError, UsageError
-from autograder.model import Grade, Late, Submission, module_file
+from autograder.model import Grade, Late, Submission
 from autograder.output import class_report, exports
+from autograder.output import otter as otter_export
 from autograder.output.report import render_markdown, write_student_files
 from autograder.sandbox import isolation
 from autograder.session.grade import grade_submission
@@ -224,8 +226,8 @@ def run_autograder(assignment_id, submission, results, student_id, allow_weak_is
         write_student_files(Grade.failure(a.id, "unknown", e.message, 0.0), results.parent)
         raise
     try:
-        grade = grade_submission(a, Submission(sid, submission, module_file(submission, a.submission_names)),
-                                 settings)
+        grade = grade_submission(a, Submission(sid, submission, intake.submitted_module(
+            submission, a.id, settings.cache_dir, a.submission_names)), settings)
     except SandboxError as e:  # the student still gets a results.json: "could not grade"
         write_student_files(Grade.failure(a.id, sid, e.message, 0.0), results.parent)
         raise
@@ -460,7 +462,10 @@ def report_cmd(out, db, only, canvas, roster):
 @click.option("--roster", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="CSV with a student_id column (on Gradescope: the user id): one statement per "
               "student for assignments with per-student values. Set ULP_COURSE_SECRET first.")
-def release(assignment_id, all_, out, roster):
+@click.option("--notebook", is_flag=True, help="Also a Jupyter notebook with otter-grader check "
+              "cells (OUT/<id>/<id>.ipynb, and in the student bundle with its otter test files); "
+              "needs the otter extra.")
+def release(assignment_id, all_, out, roster, notebook):
     """Cut a release: student bundles, per-student statements and a Gradescope autograder zip.
 
     The student bundle never holds the reference or a hidden test (checked before writing). The
@@ -470,14 +475,50 @@ def release(assignment_id, all_, out, roster):
     table = Table("assignment", "student bundle", "gradescope", "statements", "needs",
                   title=f"release → {out}")
     todo = _assignments(settings, assignment_id, all_)
+    if notebook:
+        otter_grading.require_otter()
     wheel = releases.engine_wheel()  # what students install: one build for every bundle
     for a in todo:
-        made = releases.release(a, out / a.id, students, secret=settings.secret, wheel=wheel)
+        # a quiz's notebook (answer cells, read as data) is always in its bundle: no otter there
+        questions = (otter_grading.question_map(a, settings, public_only=True)
+                     if notebook and not a.is_quiz else None)
+        made = releases.release(a, out / a.id, students, secret=settings.secret, wheel=wheel,
+                                questions=questions)
         for warning in made.warnings:
             err.print(f"[yellow]{a.id}[/]: {escape(warning)}")
         table.add_row(a.id, made.student_zip.name, made.gradescope_zip.name,
                       str(len(made.statements)), escape(" ".join(made.requirements)))
     console.print(table)
+
+
+@main.group("export")
+def export_group():
+    """Write an assignment in another grader's format."""
+
+
+@export_group.command("otter")
+@click.argument("assignment_id")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="The folder to write: otter_config.json, requirements.txt, tests/, files/ and "
+              "the student notebook; run `otter generate` in it.")
+@click.option("--allow-weak-isolation", is_flag=True, help=WEAK_HELP)
+def export_otter(assignment_id, out, allow_weak_isolation):
+    """An otter-grader autograder for ASSIGNMENT_ID, graded by ulp in its sandbox.
+
+    OUT is what `otter generate` turns into otter's autograder zip (for `otter run`, `otter
+    grade` or Gradescope); ulp grades each submission behind otter's test files. The folder holds
+    the reference and the hidden tests (and the course secret if set): keep it private."""
+    otter_grading.require_otter()
+    settings = _settings()
+    a = load(settings.course_dir, assignment_id)
+    if a.is_quiz:
+        raise UsageError(f"{a.id} is a quiz: its answers are data, not code otter could run; "
+                         f"its release already has a notebook (`ulp release {a.id}`)")
+    questions = otter_grading.question_map(a, settings, public_only=False)
+    written = otter_export.write(a, out, questions, releases.engine_wheel(),
+                                  releases.requirements(a), settings.secret,
+                                  allow_weak_isolation=allow_weak_isolation)
+    console.print(f"{assignment_id}: {written} (next: cd {written} && otter generate)")
 
 
 if __name__ == "__main__":

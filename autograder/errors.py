@@ -24,6 +24,11 @@ class UsageError(UlpError):
     exit_code = 2
 
 
+class MissingExtra(UsageError):
+    """A feature needs an optional package that this Python lacks (otter-grader for the notebook
+    release and the otter export): the message names the extra that brings it."""
+
+
 class CourseError(UlpError):
     """An assignment's own files are wrong or missing: the author's to fix, never a student's."""
 

@@ -51,6 +51,11 @@ def find(submissions: Path, assignment_id: str, cache_dir: Path | None = None,
     """Every student's submission in ``submissions``, in a stable order; a Gradescope export's
     students under the course's student ``key`` (:mod:`autograder.course.identity`)."""
     submissions, names = Path(submissions), names or submission_names(assignment_id)
+    if submissions.is_file() and submissions.suffix.lower() == ".zip" \
+            and is_notebook_export(submissions):  # otter's grader.export() of one student
+        folder = unpack(submissions, cache_dir, notebook=True)
+        return [Submission(submissions.stem, folder, _export_notebook(folder, assignment_id),
+                           _mtime(submissions), "file")]
     if submissions.is_file() and submissions.suffix.lower() == ".zip":
         return _gradescope(unpack(submissions, cache_dir), names, key)
     if submissions.is_file():
@@ -66,17 +71,18 @@ def find(submissions: Path, assignment_id: str, cache_dir: Path | None = None,
     found = []
     for p in sorted(submissions.iterdir()):
         if p.is_dir() and not p.name.startswith("."):
-            graded = module_file(p, names)
+            graded = submitted_module(p, assignment_id, cache_dir, names)
             found.append(Submission(p.name, p, graded, times.get(p.name) or _mtime(graded or p),
                                     "folder"))
     return found
 
 
 def is_gradescope_export(submissions: Path) -> bool:
-    """A zip (Gradescope's export is one) or a folder holding ``submission_metadata.yml``."""
+    """A zip (Gradescope's export is one, a notebook export is not) or a folder holding
+    ``submission_metadata.yml``."""
     submissions = Path(submissions)
     if submissions.is_file():
-        return submissions.suffix.lower() == ".zip"
+        return submissions.suffix.lower() == ".zip" and not is_notebook_export(submissions)
     return submissions.is_dir() and gradescope_root(submissions) is not None
 
 
@@ -109,6 +115,53 @@ def gradescope_times(submission: Path) -> tuple[dt.datetime | None, dt.datetime 
     due = (meta.get("assignment") or {}).get("due_date") if isinstance(meta.get("assignment"), dict) else None
     return (parse_time(created, where) if created else None,
             parse_time(due, where) if due else None)
+
+
+# --------------------------------------------------------------------------- notebook exports
+
+def is_notebook_export(zip_path: Path) -> bool:
+    """A zip holding a notebook and no ``submission_metadata.yml``: what otter's
+    ``grader.export()`` writes (the notebook, otter's log, the zip's name), told apart from a
+    Gradescope export by what it holds, not by its name."""
+    try:
+        with zipfile.ZipFile(zip_path) as z:
+            names = [PurePosixPath(n) for n in z.namelist()]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    if any(n.name == METADATA for n in names):
+        return False
+    return any(n.suffix == ".ipynb" and "__MACOSX" not in n.parts
+               and ".ipynb_checkpoints" not in n.parts for n in names)
+
+
+def _export_notebook(folder: Path, assignment_id: str) -> Path | None:
+    """The notebook to grade in an unpacked notebook export: ``<id>.ipynb`` (any case, at any
+    depth, the shallowest), else the only notebook in it; None where that is not one file.
+    otter's log (a pickle) and anything else in the zip are never read."""
+    notebooks = sorted((p for p in folder.rglob("*.ipynb") if p.is_file() and not p.is_symlink()
+                        and ".ipynb_checkpoints" not in p.parts and "__MACOSX" not in p.parts),
+                       key=lambda p: (len(p.relative_to(folder).parts), str(p)))
+    named = [p for p in notebooks if p.name.lower() == f"{assignment_id}.ipynb".lower()]
+    if named:
+        return named[0]
+    return notebooks[0] if len(notebooks) == 1 else None
+
+
+def submitted_module(submission: Path, assignment_id: str, cache_dir: Path | None = None,
+                     names: tuple[str, ...] = ()) -> Path | None:
+    """The file to grade in what a student handed in (:func:`autograder.model.module_file`, of
+    ``names``: by default a module's), or, where that finds none and the folder holds exactly
+    one notebook export zip (uploaded to Gradescope as it is), the notebook inside it, unpacked
+    once to the cache folder."""
+    found = module_file(submission, names or submission_names(assignment_id))
+    folder = Path(submission)
+    if found is not None or not folder.is_dir():
+        return found
+    zips = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".zip"
+            and is_notebook_export(p)]
+    if len(zips) != 1:
+        return None
+    return _export_notebook(unpack(zips[0], cache_dir, notebook=True), assignment_id)
 
 
 # --------------------------------------------------------------------------- plain folders
@@ -170,8 +223,9 @@ def gradescope_root(folder: Path) -> Path | None:
     return None
 
 
-def unpack(zip_path: Path, cache_dir: Path | None = None) -> Path:
-    """Unpack a Gradescope export once, to a folder named by the zip's hash.
+def unpack(zip_path: Path, cache_dir: Path | None = None, *, notebook: bool = False) -> Path:
+    """Unpack a Gradescope export (or, ``notebook``, a notebook export) once, to a folder named
+    by the zip's hash.
 
     The same zip always lands in the same folder, so a resumed ``ulp grade`` finds the same
     paths; members that would land outside it (absolute, ``..``, links) are refused."""
@@ -179,7 +233,7 @@ def unpack(zip_path: Path, cache_dir: Path | None = None) -> Path:
     cache = Path(cache_dir or Path(tempfile.gettempdir()) / "ulp-exports")
     dest = cache / f"{zip_path.stem}-{digest}"
     if (dest / ".complete").exists():
-        return gradescope_root(dest) or dest
+        return dest if notebook else gradescope_root(dest) or dest
     cache.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=cache))
     try:
@@ -216,6 +270,8 @@ def unpack(zip_path: Path, cache_dir: Path | None = None) -> Path:
         staging.rename(dest)
     except OSError:  # another process unpacked it first
         shutil.rmtree(staging, ignore_errors=True)
+    if notebook:
+        return dest
     root = gradescope_root(dest)
     if root is None:
         raise SubmissionError(f"{zip_path} holds no {METADATA} (at its top or in its one "

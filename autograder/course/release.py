@@ -34,6 +34,7 @@ from importlib import metadata
 from pathlib import Path
 
 import autograder
+from autograder.course import otter as notebooks
 from autograder.course import quiz
 from autograder.course import roster as rosters
 from autograder.course import statement as statements
@@ -384,13 +385,18 @@ class Release:
     statements: list[Path] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notebooks: list[Path] = field(default_factory=list)
 
 
 def release(a: Assignment, out: Path, students: list[str] = (), *,
-            secret: bytes | None = None, wheel: tuple[str, bytes] | None = None) -> Release:
+            secret: bytes | None = None, wheel: tuple[str, bytes] | None = None,
+            questions: dict[str, list] | None = None) -> Release:
     """Write ``a``'s release into ``out`` (``DIR/<id>``): see the module docstring. ``secret``
     is the course secret: it draws each student's statement, and the Gradescope zip carries it.
-    ``wheel`` is the engine's (:func:`engine_wheel`), built once for a release of many."""
+    ``wheel`` is the engine's (:func:`engine_wheel`), built once for a release of many.
+    ``questions`` (public tests by question, :mod:`autograder.course.otter`) adds the student
+    notebook: in the bundle with its otter test files, as ``<id>.ipynb`` beside it, and one per
+    student in ``notebooks/`` where statements are per student."""
     out = Path(out)
     warnings = []
     needs_ref = _public_tests_need_reference(a)
@@ -399,15 +405,21 @@ def release(a: Assignment, out: Path, students: list[str] = (), *,
                            "student's `ulp check` has no reference; compute the expected values "
                            "in the test (or a helper beside it) or move the test to tests/hidden/")
     generic = statements.render(a, None, secret)
-    bundle = student_files(a, generic, wheel or engine_wheel())
+    wheel = wheel or engine_wheel()
+    bundle = student_files(a, generic, wheel)
     per_student: dict[str, str] = {}
     if students and statements.per_student(a):  # refused without the secret
         per_student = {sid: statements.render(a, sid, secret) for sid in students}
     own = {f"statements/{s}.md": t.encode() for s, t in per_student.items()}
     if a.is_quiz:  # each student's notebook too
-        questions = quiz.Quiz(a)
-        own |= {f"statements/{s}.ipynb": quiz.notebook(a, questions.questions(secret, s), t)
+        drawn = quiz.Quiz(a)
+        own |= {f"statements/{s}.ipynb": quiz.notebook(a, drawn.questions(secret, s), t)
                 for s, t in per_student.items()}
+    if questions is not None:
+        bundle.update(notebooks.bundle_files(a, generic, questions, wheel[0],
+                                             requirements(a)[0], f"{a.id}/"))
+        own |= {f"notebooks/{sid}.ipynb": notebooks.notebook_bytes(
+            notebooks.notebook(a, text, questions)) for sid, text in per_student.items()}
     problems = leaks(bundle, a, secret) + leaks(own, a, secret)
     if problems:
         raise ReleaseError(f"the student files of {a.id} would leak, so nothing was released:\n  "
@@ -424,5 +436,11 @@ def release(a: Assignment, out: Path, students: list[str] = (), *,
         written.append(target)
     gradescope_zip = write_zip(out / f"{a.id}-gradescope.zip", gradescope_files(a, secret))
     extras, packages = requirements(a)
+    made = []
+    if questions is not None:  # the class's notebook beside the bundle (each student's: above)
+        made.append(out / f"{a.id}.ipynb")
+        made[0].write_bytes(bundle[f"{a.id}/{a.id}.ipynb"])
+        made += [p for p in written if p.parent.name == "notebooks"]
     return Release(a.id, out, student_zip, gradescope_zip, written,
-                   ([f"ulp-autograder[{','.join(extras)}]"] if extras else []) + packages, warnings)
+                   ([f"ulp-autograder[{','.join(extras)}]"] if extras else []) + packages, warnings,
+                   made)
