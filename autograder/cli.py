@@ -111,8 +111,8 @@ def validate(assignment_id, all_):
                                              settings)
                     for who, path in (("reference", a.reference), ("stub", a.stub))}
         ref, stub = runs["reference"].grade, runs["stub"].grade
-        ok = (ref is not None and stub is not None and ref.max_score > 0
-              and ref.score == ref.max_score and stub.score == 0)
+        ok = (ref is not None and stub is not None and ref.max_score > 0  # by hand: staff's
+              and ref.score == ref.max_score - ref.manual_points and stub.score == 0)
         try:
             statements.render(a)
             problems = quiz.problems(a) if a.is_quiz else []
@@ -122,7 +122,8 @@ def validate(assignment_id, all_):
             ok = False
             err.print(f"[red]{a.id}[/]: {escape(problem)}")
         failed |= not ok
-        table.add_row(a.id, f"{ref.score:g}/{ref.max_score:g}" if ref else "failed",
+        by_hand = f" (+{ref.manual_points:g} by hand)" if ref and ref.manual_points else ""
+        table.add_row(a.id, f"{ref.score:g}/{ref.max_score:g}{by_hand}" if ref else "failed",
                       f"{stub.score:g}" if stub else "failed",
                       "[green]ok[/]" if ok else "[red]FAILED[/]")
         if not ok:
@@ -130,7 +131,8 @@ def validate(assignment_id, all_):
                 if run.grade is None:
                     err.print(f"[red]{a.id} {who}[/]: {escape(run.problem[-800:])}")
                     continue
-                bad = [t for t in run.grade.tests if t.passed == (who == "stub")]
+                bad = [t for t in run.grade.tests
+                       if t.passed == (who == "stub") and not t.manual]
                 for t in bad[:10]:
                     err.print(f"[red]{a.id} {who}[/]: {t.name}: {escape(t.output[:800])}")
     console.print(table)

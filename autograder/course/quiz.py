@@ -164,9 +164,13 @@ class Number(Answer):
 
     def show(self) -> str:
         v = float(self.value)
-        if self.sig is not None and math.isfinite(v):
-            return f"{v:.{self.sig}g}" if v else "0"
-        return repr(v) if math.isfinite(v) else str(v)
+        if not math.isfinite(v):
+            return str(v)
+        exact = repr(v)
+        digits = len(exact.split("e")[0].replace("-", "").replace(".", "").strip("0"))
+        if self.sig is None or digits <= self.sig + 2:  # short enough to show as it is
+            return exact
+        return f"{v:#.{self.sig}g}".replace(".e", "e").rstrip(".")  # trailing zeros kept
 
     def problems(self) -> list[str]:
         found = super().problems()

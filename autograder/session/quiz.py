@@ -38,7 +38,7 @@ def _verdict(part: Part, raw, answered: bool, line: int | None, reveal: bool,
     points = part.answer.points
     where = f" (line {line})" if line else ""
     shown = _spelled(part, raw) if answered else None
-    if broken is not None:
+    if broken is not None and not isinstance(part.answer, Text):
         return TestVerdict(part.key, points, False, visibility=visibility,
                            output=f"Line {broken} of your answers, for {part.key}, could not be "
                            "read (see the summary). It scores 0.")
@@ -49,6 +49,8 @@ def _verdict(part: Part, raw, answered: bool, line: int | None, reveal: bool,
             text, note = None, f"Your answer is not well-formed: {e}."
         else:
             note = "No answer." if text is None else "Your answer was kept."
+        if broken is not None:
+            note = f"Line {broken} of your answers, for {part.key}, could not be read."
         return TestVerdict(part.key, points, False, output=f"{note} Course staff grade this "
                            f"answer by hand ({points:g} points).", manual=True,
                            answer=text, visibility=visibility)

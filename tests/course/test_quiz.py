@@ -368,3 +368,18 @@ def test_the_statement_lists_every_blank_with_its_form(course):
     assert "exactly 8 bits" in text and "read as data and never run" in text
     assert "0xC15A0000" not in text and "10000010" not in text  # no answer in the statement
 
+
+
+def test_a_free_text_line_that_cannot_be_read_stays_for_grading_by_hand(course, tmp_path):
+    text = "".join(f"{k} = {json.dumps(v)}\n" for k, v in RIGHT.items() if k != "q3_why")
+    g = grade(course, answers_file(tmp_path / "alice", text + 'q3_why = "unterminated\n'))
+    why = verdicts(g)["q3_why"]
+    assert why.manual and "could not be read" in why.output and not g.failed
+    assert g.score == g.max_score - g.manual_points
+
+
+def test_the_answer_key_keeps_the_figures_it_promises():
+    assert quiz.Number(65504.0, sig=4).show() == "65504.0"  # exact, short: as it is
+    assert quiz.Number(2.0 ** -23, sig=3).show() == "1.19e-07"
+    assert quiz.Number(3.4028234663852886e38, sig=4).show() == "3.403e+38"
+    assert quiz.Number(0.30000001192092896, sig=3).show() == "0.300"  # trailing zeros kept
