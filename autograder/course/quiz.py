@@ -115,9 +115,14 @@ def read_number(raw) -> float:
     if NUMBER.fullmatch(text) and len(text) <= MAX_DIGITS:
         return float(text)
     power = POWER.fullmatch(text)
-    if power and abs(int(power["e"])) <= 4096 and int(power["b"]) <= 1024:
-        value = Fraction(int(power["b"])) ** int(power["e"])
-        return float(Fraction(power["m"] or "1") * value)
+    if power and abs(int(power["e"])) <= 4096 and int(power["b"]) <= 1024 \
+            and len(power["m"] or "") <= MAX_DIGITS:
+        value = Fraction(int(power["b"])) ** int(power["e"]) * Fraction(power["m"] or "1")
+        try:
+            return float(value)
+        except OverflowError:
+            raise Malformed(f"{as_written(raw)!r} is beyond the range of a double (about "
+                            "1.8e308)") from None
     raise Malformed(f"{as_written(raw)!r} is not a number: write e.g. 1.1e4, -0.5, 2^-23 or "
                     "1.5 * 2^-3")
 
@@ -142,7 +147,7 @@ class Number(Answer):
             ways.append(f"within {self.rel:.3g} of the exact value, relatively")
         if self.abs is not None:
             ways.append(f"within ±{self.abs:g}")
-        return "a number (e.g. 1.5e-3, 2^-10), " + " or ".join(ways)
+        return "a number (e.g. 1.5e-3, 2^-5), " + " or ".join(ways)
 
     def parse(self, raw):
         return read_number(raw)
@@ -415,7 +420,12 @@ class Part:
     order: list[int] = field(default_factory=list)
 
     def parse(self, raw):
-        value = self.answer.parse(raw)
+        try:
+            value = self.answer.parse(raw)
+        except (ArithmeticError, ValueError, RecursionError) as e:  # never one student's crash
+            if isinstance(e, Malformed):
+                raise
+            raise Malformed(f"{as_written(raw)!r} cannot be read ({type(e).__name__})") from None
         if isinstance(self.answer, Choice):  # the student's letters, in the author's indices
             value = [self.order[i] for i in value]
         return value
@@ -685,10 +695,16 @@ def _parse_lines(text: str, name: str, first_line: dict[int, str]) -> Answers:
     rows = text.splitlines()
     if whole is not None:
         found.values = _flatten(whole)
+        table = ""  # the [table] the rows below belong to: [q1] then sign = ... is q1_sign
         for number, row in enumerate(rows, 1):
-            key = re.match(r"\s*([A-Za-z0-9_]+)\s*=", row)
-            if key and key.group(1) in found.values:
-                found.lines.setdefault(key.group(1), number)
+            header = re.match(r"\s*\[\s*([A-Za-z0-9_.]+)\s*\]", row)
+            if header:
+                table = header.group(1).replace(".", "_") + "_"
+                continue
+            key = re.match(r"\s*([A-Za-z0-9_.]+)\s*=", row)
+            name = key and table + key.group(1).replace(".", "_")
+            if name in found.values:
+                found.lines.setdefault(name, number)
         return found
     for number, row in enumerate(rows, 1):
         stripped = row.strip()

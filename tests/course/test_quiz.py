@@ -155,6 +155,8 @@ def test_near_misses_are_wrong(answer, raw):
     (quiz.Integer(3), "3.5", "whole number"), (quiz.Integer(3), True, "whole number"),
     (quiz.Integer(3), "1" * 5000, "whole number"), (quiz.Integer(3), "1e999999", "whole number"),
     (quiz.Number(1.0, abs=1), "one", "not a number"), (quiz.Number(1.0, abs=1), [1], "a number"),
+    (quiz.Number(1.0, abs=1), "2^4096", "beyond the range"),
+    (quiz.Number(1.0, abs=1), "1024^4096", "beyond the range"),
     (quiz.Choice(("a", "b", "c"), 1), "D", "among A, B, C"),
     (quiz.Choice(("a", "b", "c"), 1), ["A", "B"], "one option letter"),
     (quiz.Text(), 3, "in quotes"),
@@ -228,11 +230,12 @@ def test_a_notebooks_code_cells_are_read_as_answers_and_never_run(course, tmp_pa
     assert "code cell 1, line 1" in g.output  # the import line, reported as unreadable
 
 
-def test_duplicate_and_table_spellings(course, tmp_path):
+def test_table_spellings_and_their_lines(course, tmp_path):
     text = ('q1_sign = 0\n[q1]\nexponent = "10000010"\nhex = 0xC15A0000\n')
     g = grade(course, answers_file(tmp_path / "alice", text))
     v = verdicts(g)
     assert v["q1_exponent"].passed and v["q1_hex"].passed and not v["q1_sign"].passed
+    assert "(line 3)" in v["q1_exponent"].output  # a table's rows are found by their line
     assert "0xC15A0000" in v["q1_hex"].output  # a TOML hex integer is shown as hex
 
 
