@@ -197,7 +197,7 @@ class Integer(Answer):
     kind = "integer"
 
     def hint(self) -> str:
-        return "a whole number, exactly (e.g. 11000, 1.1e4, \"11_000\")"
+        return "a whole number, exactly (e.g. 0, 42, 1.1e4, \"11_000\")"
 
     def parse(self, raw):
         if isinstance(raw, bool):
