@@ -1,6 +1,7 @@
 """Benchmark: grade a generated class with the local backend, as `ulp grade` does.
 
     .venv/bin/python bench/grade_class.py [N] [--assignments a,b] [--workers W] [--keep DIR]
+                                          [--max-examples N]
 
 N students (default 200) each submit every chosen assignment (default: the CPU ones). Each
 student's file is one of the assignment's own self-test samples (assignments/<id>/selftest/),
@@ -40,7 +41,9 @@ def make_class(folder: Path, n: int, ids: list[str]) -> dict[str, int]:
     """N student folders with one variant per assignment, correct and buggy in turn."""
     counts = {}
     for aid in ids:
-        variants = sorted((ROOT / "assignments" / aid / "selftest").glob("*.py"))
+        kinds = (".toml",) if load(ROOT, aid).is_quiz else (".py",)  # a quiz's answers files
+        variants = sorted(p for p in (ROOT / "assignments" / aid / "selftest").glob("*")
+                          if p.suffix in kinds and p.name != "expected.toml")
         correct = [v for v in variants if v.name.startswith("correct")]
         buggy = [v for v in variants if v.name.startswith("buggy")]
         if not correct or not buggy:
@@ -50,7 +53,7 @@ def make_class(folder: Path, n: int, ids: list[str]) -> dict[str, int]:
             pick = correct[(i // 2) % len(correct)] if i % 2 == 0 else buggy[(i // 2) % len(buggy)]
             student = folder / f"s{i:04d}"
             student.mkdir(parents=True, exist_ok=True)
-            (student / f"{aid}.py").write_bytes(pick.read_bytes())
+            (student / f"{aid}{pick.suffix}").write_bytes(pick.read_bytes())
         counts[aid] = n
     return counts
 
@@ -112,9 +115,14 @@ def main() -> None:
     p.add_argument("--assignments", default=",".join(cpu))
     p.add_argument("--workers", type=int, default=0, help="default: one per CPU, as `ulp grade`")
     p.add_argument("--keep", type=Path, help="build and grade the class here, and keep it")
+    p.add_argument("--max-examples", type=int, help="cap every test at N hypothesis examples "
+                   "(as `ulp grade --max-examples`; default: each assignment's own)")
     ns = p.parse_args()
+    if ns.max_examples:
+        settings = settings.replace(max_examples=ns.max_examples)
     ids = [a for a in ns.assignments.split(",") if a]
     print(f"{ns.n} students x {len(ids)} assignments, workers={ns.workers or os.cpu_count()}, "
+          f"max examples {ns.max_examples or 'as each assignment sets'}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     start_costs()
     with tempfile.TemporaryDirectory(prefix="ulp-bench-") as tmp:
@@ -127,7 +135,9 @@ def main() -> None:
         total_cpu = 0.0
         for aid in ids:
             t0, cpu0 = time.perf_counter(), cpu_seconds()
-            rows = runner.grade_class(load(root, aid), intake.find(klass, aid), where / "out" / aid,
+            a = load(root, aid)
+            rows = runner.grade_class(a, intake.find(klass, aid, names=a.submission_names),
+                                      where / "out" / aid,
                                       settings, backend=LocalBackend(ns.workers), regrade=True)
             wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
             total_cpu += cpu
