@@ -273,6 +273,10 @@ def _scrubbed_env(gpu: bool, home: str) -> dict:
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
+        # libraries probe for a writable temporary folder at import (dill, which torch imports
+        # where it is installed): the worker's own folder, not /tmp (root's in the sandbox,
+        # where the probe would read as the student's tampering)
+        "TMPDIR": home,
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",
