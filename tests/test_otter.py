@@ -225,10 +225,9 @@ def test_otter_lines_become_pass_and_the_rest_stays(tmp_path):
 
 # --------------------------------------------------------------------------- ulp export otter
 
+@pytest.mark.parametrize("released", ["kahan_sum"], indirect=True)  # one is enough for otter
 def test_export_otter_is_consumed_by_otter_generate_and_otter_run(tmp_path, released):
     a, bundle = released
-    if a.id != "kahan_sum":
-        pytest.skip("one assignment is enough for otter's own commands")
     out = tmp_path / "otter"
     proc = subprocess.run([str(BIN / "ulp"), "export", "otter", a.id, "--out", str(out)],
                           capture_output=True, text=True, timeout=300)
