@@ -182,7 +182,7 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
                  if settings.untrusted  # fail closed: checked again in every grader process
                  else sandbox.choose(settings.isolation))
     device = grading_device(a)
-    file = submission.file if submission.file is not None else module_file(submission.path, a.submission_names)
+    file = submission.file or module_file(submission.path, a.submission_names)
     seed = secrets.seed(settings.secret, a.id, submission.student_id)
     if file is None:
         return _no_submission(a, submission, settings, seed, device, isolation.as_dict(),
