@@ -81,7 +81,7 @@ class Answer:
         """The answer as a value of this type, or :class:`Malformed` saying what is expected."""
         raise NotImplementedError
 
-    def earned(self, value, options: list[str] | None = None) -> float:
+    def earned(self, value) -> float:
         """The fraction of the points a parsed answer earns (0 to 1)."""
         raise NotImplementedError
 
@@ -152,7 +152,7 @@ class Number(Answer):
     def parse(self, raw):
         return read_number(raw)
 
-    def earned(self, value, options=None) -> float:
+    def earned(self, value) -> float:
         v = float(self.value)
         if math.isnan(v) or math.isinf(v) or math.isnan(value) or math.isinf(value):
             return float(value == v or (math.isnan(v) and math.isnan(value)))
@@ -217,7 +217,7 @@ class Integer(Answer):
             raise Malformed(f"{as_written(raw)!r} is not a whole number: write e.g. 11000 or 1.1e4")
         return int(value)
 
-    def earned(self, value, options=None) -> float:
+    def earned(self, value) -> float:
         return float(value == self.value)
 
     def show(self) -> str:
@@ -251,7 +251,7 @@ class Bits(Answer):
                             f"(0 and 1 only; it has {len(text)} characters)")
         return int(text, 2)
 
-    def earned(self, value, options=None) -> float:
+    def earned(self, value) -> float:
         return float(value == self.value)
 
     def show(self) -> str:
@@ -288,7 +288,7 @@ class Hex(Answer):
                             f"hexadecimal (at most {(self.width + 3) // 4} hex digits)")
         return int(text, 16)
 
-    def earned(self, value, options=None) -> float:
+    def earned(self, value) -> float:
         return float(value == self.value)
 
     def show(self) -> str:
@@ -340,7 +340,7 @@ class Choice(Answer):
     def right(self) -> set[int]:
         return {self.correct}
 
-    def earned(self, value, options=None) -> float:
+    def earned(self, value) -> float:
         return float(set(value) == self.right())
 
     def show(self, order: list[int] | None = None) -> str:
@@ -376,7 +376,7 @@ class Choices(Choice):
     def right(self) -> set[int]:
         return set(self.correct)
 
-    def earned(self, value, options=None) -> float:
+    def earned(self, value) -> float:
         right = self.right()
         hits = len(set(value) & right) - len(set(value) - right)
         return max(0.0, hits / len(right))
@@ -400,7 +400,7 @@ class Text(Answer):
             raise Malformed(f"the answer has {len(raw)} characters; at most {MAX_TEXT_CHARS}")
         return raw
 
-    def earned(self, value, options=None) -> float:
+    def earned(self, value) -> float:
         return 0.0
 
     def show(self) -> str:
