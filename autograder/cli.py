@@ -145,7 +145,8 @@ def validate(assignment_id, all_):
 @click.option("--student-id", default="local", show_default=True,
               help="Whose seed and per-student values to use.")
 def check(assignment_id, file, student_id):
-    """Run the public tests on your FILE (default ./ID.py) and print the report."""
+    """Run the public tests on your FILE (default ./ID.py) and print the report; for a quiz,
+    say which answers in FILE (default ./ID.toml) are well-formed."""
     settings = _settings().replace(untrusted=False)  # your own code, on your own machine
     a = load(settings.course_dir, assignment_id)
     if a.is_quiz:
@@ -179,9 +180,10 @@ def _check_quiz(a: Assignment, file: Path) -> None:
         table.add_row(key, "[green]yes[/]" if ok else "[red]no[/]", escape(note))
     console.print(table)
     good = sum(ok for _, ok, _ in rows)
+    when = (", and shown at once." if a.quiz.feedback == "immediate"
+            else "; results come after the due date.")
     console.print(f"{good} of {len(rows)} answers are well-formed. Whether they are right is "
-                  "graded when you submit" + (", and shown at once." if a.quiz.feedback ==
-                                                 "immediate" else "; results come after the due date."))
+                  f"graded when you submit{when}")
     sys.exit(0 if good == len(rows) and not answers.problems else 1)
 
 
