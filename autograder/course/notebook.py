@@ -1,4 +1,5 @@
-"""A notebook submission (``<id>.ipynb``) becomes the module its code cells form.
+"""A notebook submission (``<id>.ipynb``) becomes the module its code cells form; and the
+notebooks ulp writes for students (:func:`cell`, :func:`written`).
 
 The notebook is read with nbformat (validated JSON, never executed here). IPython-only lines
 (``%magic``, ``!shell``) cannot run in a plain module: each is replaced by ``pass`` with the
@@ -14,11 +15,36 @@ is graded as the code it is.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 from autograder.errors import SubmissionError
 
 KEPT_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
+NBFORMAT_MINOR = 5
+
+
+def cell(kind: str, source: str, part: str | None = None, n: int = 0) -> dict:
+    """Cell ``n`` of a notebook ulp writes (``kind``: markdown or code), with a stable id, so the
+    same release gives the same bytes; ``part`` goes to ``metadata.ulp.part``."""
+    out = {"cell_type": kind, "id": f"ulp-{n:03d}", "metadata": {}, "source": source}
+    if part is not None:
+        out["metadata"]["ulp"] = {"part": part}
+    if kind == "code":
+        out["execution_count"] = None
+        out["outputs"] = []
+    return out
+
+
+def written(cells: list[dict], assignment_id: str) -> bytes:
+    """The file of a notebook ulp writes: nbformat 4 JSON for a Python 3 kernel, naming its
+    assignment in ``metadata.ulp``."""
+    nb = {"cells": cells, "nbformat": 4, "nbformat_minor": NBFORMAT_MINOR,
+          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                      "name": "python3"},
+                       "language_info": {"name": "python"},
+                       "ulp": {"assignment": assignment_id}}}
+    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
 
 
 def to_module(path: Path) -> tuple[str, list[str]]:

@@ -23,21 +23,11 @@ import json
 from pathlib import Path
 
 from autograder.course.assignment import Assignment
+from autograder.course.notebook import cell, written
 from autograder.errors import CourseError
 
 VALUES = "values"  # the question of tests that call no function (attributes: the hand part)
 CHECK_KINDS = ("check", "grade")  # a student's check (public tests), an otter autograder's grade
-NBFORMAT_MINOR = 5
-
-
-def _cell(kind: str, source: str, part: str | None = None, n: int = 0) -> dict:
-    cell = {"cell_type": kind, "id": f"ulp-{n:03d}", "metadata": {}, "source": source}
-    if part is not None:
-        cell["metadata"]["ulp"] = {"part": part}
-    if kind == "code":
-        cell["execution_count"] = None
-        cell["outputs"] = []
-    return cell
 
 
 def split_module(source: str, path: Path | str = "<stub>") -> tuple[str, str, list[tuple[str, str]]]:
@@ -78,44 +68,36 @@ def split_module(source: str, path: Path | str = "<stub>") -> tuple[str, str, li
     return doc, preamble, functions
 
 
-def notebook(a: Assignment, statement: str, questions: dict[str, list]) -> dict:
-    """The student notebook of ``a`` (nbformat 4 JSON as a dict): see the module docstring.
+def notebook(a: Assignment, statement: str, questions: dict[str, list]) -> bytes:
+    """The student notebook of ``a`` (its file's bytes): see the module docstring.
     ``questions`` maps each question (a function, or :data:`VALUES`) to its tests."""
     if not a.stub.exists():
         raise CourseError(f"{a.stub} is missing: every assignment needs a stub for students")
     doc, preamble, functions = split_module(a.stub.read_text(), a.stub)
     n = iter(range(1000))
-    cells = [_cell("markdown", statement.strip(), "statement", next(n)),
-             _cell("markdown", "Run the next cell first: it loads the checks. Under each function "
+    cells = [cell("markdown", statement.strip(), "statement", next(n)),
+             cell("markdown", "Run the next cell first: it loads the checks. Under each function "
                    f"you write, `grader.check(...)` runs ulp's public tests on this notebook "
                    f"**as saved** (save it first), in a sandbox, the same as `ulp check {a.id}`.",
                    None, next(n)),
-             _cell("code", f'import otter\ngrader = otter.Notebook("{a.id}.ipynb")', "otter", next(n))]
+             cell("code", f'import otter\ngrader = otter.Notebook("{a.id}.ipynb")', "otter", next(n))]
     if doc.strip():
-        cells.append(_cell("markdown", "From the stub:\n\n```text\n" + doc.strip() + "\n```",
+        cells.append(cell("markdown", "From the stub:\n\n```text\n" + doc.strip() + "\n```",
                            None, next(n)))
     if preamble.strip():
-        cells.append(_cell("code", preamble, "module", next(n)))
+        cells.append(cell("code", preamble, "module", next(n)))
         if questions.get(VALUES):
-            cells.append(_cell("code", f'grader.check("{VALUES}")', "check", next(n)))
+            cells.append(cell("code", f'grader.check("{VALUES}")', "check", next(n)))
     for name, source in functions:
-        cells.append(_cell("markdown", f"### `{name}`", None, next(n)))
-        cells.append(_cell("code", source, name, next(n)))
+        cells.append(cell("markdown", f"### `{name}`", None, next(n)))
+        cells.append(cell("code", source, name, next(n)))
         if questions.get(name):
-            cells.append(_cell("code", f'grader.check("{name}")', "check", next(n)))
-    cells.append(_cell("markdown", "## Submit\n\nSave the notebook, then run the next cell: it "
+            cells.append(cell("code", f'grader.check("{name}")', "check", next(n)))
+    cells.append(cell("markdown", "## Submit\n\nSave the notebook, then run the next cell: it "
                        "runs every check and writes the zip to submit.", None, next(n)))
-    cells.append(_cell("code", "grader.check_all()", "check", next(n)))
-    cells.append(_cell("code", "grader.export(pdf=False)", "otter", next(n)))
-    return {"cells": cells, "nbformat": 4, "nbformat_minor": NBFORMAT_MINOR,
-            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                        "name": "python3"},
-                         "language_info": {"name": "python"},
-                         "ulp": {"assignment": a.id}}}
-
-
-def notebook_bytes(nb: dict) -> bytes:
-    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
+    cells.append(cell("code", "grader.check_all()", "check", next(n)))
+    cells.append(cell("code", "grader.export(pdf=False)", "otter", next(n)))
+    return written(cells, a.id)
 
 
 def test_file(a: Assignment, question: str, tests: list, kind: str = "check", **options) -> str:
@@ -174,7 +156,7 @@ def bundle_files(a: Assignment, statement: str, questions: dict[str, list], whee
                  extras: list[str], top: str) -> dict[str, bytes]:
     """Zip member name -> content: the notebook and its otter test files, for the student
     bundle (under ``top``), and the README section that says how to use them."""
-    files = {f"{top}{a.id}.ipynb": notebook_bytes(notebook(a, statement, questions))}
+    files = {f"{top}{a.id}.ipynb": notebook(a, statement, questions)}
     for question, tests in questions.items():
         files[f"{top}tests/{question}.py"] = test_file(a, question, tests, "check").encode()
     files[f"{top}README-notebook.md"] = README.format(

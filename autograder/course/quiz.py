@@ -33,6 +33,7 @@ import jinja2
 
 from autograder.course import secrets
 from autograder.course.assignment import Assignment, load_module
+from autograder.course.notebook import cell, written
 from autograder.errors import CourseError
 
 MAX_ANSWERS_BYTES = 64 * 1024  # a quiz's answers are a few hundred bytes
@@ -611,15 +612,18 @@ def markdown(questions: list[Question]) -> str:
     return "\n".join(out)
 
 
+def _blanks(q: Question) -> list[str]:
+    """A question's blank answer lines, each with its form as a comment."""
+    return [f"{p.key} = \"\"  # {p.answer.hint()}" for p in q.parts]
+
+
 def answers_template(questions: list[Question], title: str) -> str:
     """A blank answers file: every key with an empty answer and its form as a comment. Each
     line is TOML and Python alike, so it also serves as a notebook cell."""
     lines = [f"# {title}: your answers. Replace each \"\" with your answer; keep the keys.",
              "# Numbers as numbers (1.5e-3) or strings (\"2^-23\"); bits and hex in quotes.", ""]
     for q in questions:
-        lines.append(f"# {q.id}. {q.title}")
-        lines += [f"{p.key} = \"\"  # {p.answer.hint()}" for p in q.parts]
-        lines.append("")
+        lines += [f"# {q.id}. {q.title}", *_blanks(q), ""]
     return "\n".join(lines)
 
 
@@ -638,24 +642,17 @@ def notebook(a: Assignment, questions: list[Question], statement: str) -> bytes:
     """The quiz as a Jupyter notebook: the statement's text around its questions, and per
     question its text (Markdown) and a code cell with its blank answer lines (TOML and Python
     alike: running them does nothing harmful, and the grader reads them as data)."""
-    import nbformat  # noqa: PLC0415 - only releases write notebooks
-
     before, found, after = statement.partition(markdown(questions).strip())
     if not found:  # a statement that does not show the questions as rendered: all of it first
         before, after = statement, ""
-    cells = [nbformat.v4.new_markdown_cell(before.strip())]
+    n = iter(range(10_000))
+    cells = [cell("markdown", before.strip(), n=next(n))]
     for q in questions:
-        cells.append(nbformat.v4.new_markdown_cell(markdown([q]).strip()))
-        cells.append(nbformat.v4.new_code_cell("\n".join(
-            f"{p.key} = \"\"  # {p.answer.hint()}" for p in q.parts)))
+        cells.append(cell("markdown", markdown([q]).strip(), n=next(n)))
+        cells.append(cell("code", "\n".join(_blanks(q)), q.id, next(n)))
     if after.strip():
-        cells.append(nbformat.v4.new_markdown_cell(after.strip()))
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "ulp": {"assignment": a.id}})
-    for n, cell in enumerate(nb.cells):  # stable ids: the same quiz gives the same bytes
-        cell["id"] = f"{a.id[:40]}-{n}"
-    return nbformat.writes(nb).encode()
+        cells.append(cell("markdown", after.strip(), n=next(n)))
+    return written(cells, a.id)
 
 
 # --------------------------------------------------------------------------- answers files

@@ -418,8 +418,8 @@ def release(a: Assignment, out: Path, students: list[str] = (), *,
     if questions is not None:
         bundle.update(notebooks.bundle_files(a, generic, questions, wheel[0],
                                              requirements(a)[0], f"{a.id}/"))
-        own |= {f"notebooks/{sid}.ipynb": notebooks.notebook_bytes(
-            notebooks.notebook(a, text, questions)) for sid, text in per_student.items()}
+        own |= {f"notebooks/{sid}.ipynb": notebooks.notebook(a, text, questions)
+                for sid, text in per_student.items()}
     problems = leaks(bundle, a, secret) + leaks(own, a, secret)
     if problems:
         raise ReleaseError(f"the student files of {a.id} would leak, so nothing was released:\n  "
