@@ -293,12 +293,14 @@ def measure(sub, name: str, make, iterations: int, warmup: int, check=None) -> T
 # ------------------------------------------------------------------- the contract's errors
 
 def check_raises(call, cases) -> None:
-    """Each ``(args, exception class, what)`` of ``cases``: ``call(*args)`` must raise exactly
-    that class (the student's exception arrives as the same built-in class). The first that
-    does not fails the test, naming ``what`` and what happened instead."""
-    for args, exc, what in cases:
+    """Each ``(args, exception class, what)`` of ``cases``, or ``(args, kwargs, exception class,
+    what)``: ``call(*args, **kwargs)`` must raise exactly that class (the student's exception
+    arrives as the same built-in class). The first that does not fails the test, naming
+    ``what`` and what happened instead."""
+    for case in cases:
+        args, kwargs, exc, what = case if len(case) == 4 else (case[0], {}, *case[1:])
         try:
-            got = call(*args)
+            got = call(*args, **kwargs)
         except exc:
             continue
         except Exception as e:  # noqa: BLE001 - the student's function raised another class
