@@ -511,10 +511,8 @@ class Quiz:
             p.options() for q in self.questions() for p in q.parts)
 
     def parameters(self, qid: str, secret: bytes | None, student_id: str | None) -> dict:
-        module = self.modules[qid]
-        if secret is None or student_id is None or not hasattr(module, "draw"):
-            return dict(module.DEFAULTS)
-        return dict(module.draw(secrets.rng(secret, "quiz", self.assignment.id, qid, student_id)))
+        return secrets.drawn(self.modules[qid], secret, student_id, "quiz", self.assignment.id,
+                             qid)
 
     def question(self, qid: str, secret: bytes | None, student_id: str | None) -> Question:
         """Question ``qid`` as ``student_id`` gets it (the defaults without a secret)."""

@@ -36,16 +36,21 @@ def seed(secret: bytes | None, assignment_id: str, student_id: str) -> int:
     return _hmac_int(secret, "seed", assignment_id, student_id)
 
 
+def drawn(module, secret: bytes | None, student_id: str | None, *where: str) -> dict:
+    """A student's values from course code defining ``DEFAULTS`` and optionally ``draw(rng)``:
+    drawn with an rng seeded by the HMAC of ``where`` and the student when a course secret is
+    set, else the defaults every student shares."""
+    if secret is None or student_id is None or not hasattr(module, "draw"):
+        return dict(module.DEFAULTS)
+    return dict(module.draw(rng(secret, *where, student_id)))
+
+
 def variant(a: Assignment, secret: bytes | None, student_id: str | None) -> dict:
-    """The student's per-student values (``variants.py``: ``DEFAULTS`` and ``draw(rng)``), drawn
-    with an HMAC-seeded rng when a course secret is set, else the defaults every student shares."""
+    """The student's per-student values (``variants.py``), or the defaults (:func:`drawn`)."""
     path = a.folder / "variants.py"
     if not path.exists():
         return {}
-    module = load_module(path, f"ulp_variants_{a.id}")
-    if secret is None or student_id is None:
-        return dict(module.DEFAULTS)
-    return dict(module.draw(rng(secret, "variant", a.id, student_id)))
+    return drawn(load_module(path, f"ulp_variants_{a.id}"), secret, student_id, "variant", a.id)
 
 
 def _plain(value):
