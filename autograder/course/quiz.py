@@ -344,9 +344,13 @@ class Choice(Answer):
     def earned(self, value) -> float:
         return float(set(value) == self.right())
 
-    def show(self, order: list[int] | None = None) -> str:
+    def letters(self, order: list[int] | None = None) -> list[str]:
+        """The right options' letters, in the order ``order`` shows the options."""
         order = order or list(range(len(self.options)))
-        return ", ".join(LETTERS[order.index(i)] for i in sorted(self.right(), key=order.index))
+        return [LETTERS[order.index(i)] for i in sorted(self.right(), key=order.index)]
+
+    def show(self, order: list[int] | None = None) -> str:
+        return ", ".join(self.letters(order))
 
     def problems(self) -> list[str]:
         found = super().problems()
@@ -442,8 +446,7 @@ class Part:
 
     def spelled(self):
         """The right answer as an answers file would hold it (letters as a list for choices)."""
-        shown = self.show()
-        return [s.strip() for s in shown.split(",")] if isinstance(self.answer, Choices) else shown
+        return self.answer.letters(self.order) if isinstance(self.answer, Choices) else self.show()
 
     def options(self) -> list[tuple[str, str]]:
         """(letter, text) of a choice's options in this student's order."""
