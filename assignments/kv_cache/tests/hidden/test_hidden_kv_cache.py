@@ -28,15 +28,17 @@ from kv_cache_strategies import (
     counts,
     dtypes,
     int64_config,
+    long_counts,
     mla_configs,
     numpy_int_types,
+    odd_mla_configs,
     on_real_configs,
     standard_configs,
     with_numpy_values,
 )
 
 # Counts from 1 to huge: ordinary sizes and long-context, large-batch extremes.
-sizes = st.one_of(counts(2**12), st.integers(1, 2**40))
+sizes = st.one_of(counts(2**12), st.integers(1, 2**40), long_counts)
 
 
 @st.composite
@@ -155,7 +157,7 @@ def budgets(draw, ref, config, batch, dtype):
         tokens = draw(st.one_of(st.integers(1, 3), sizes))
         memory = weight + ref.model_kv_cache_bytes(config, tokens, batch, dtype) + draw(st.integers(-2, 2))
     else:
-        memory = draw(st.integers(-(2**70), 2**100))
+        memory = draw(st.one_of(st.integers(-(2**70), 2**100), long_counts))
     return memory, weight
 
 
@@ -163,7 +165,7 @@ def budgets(draw, ref, config, batch, dtype):
 @hidden
 @settings(max_examples=50)
 @given(
-    problem=st.one_of(any_configs(), mla_configs(max_layers=3)),
+    problem=st.one_of(any_configs(), mla_configs(max_layers=3), odd_mla_configs()),
     batch=st.one_of(counts(MAX_BATCH), sizes),
     dtype=dtypes,
     data=st.data(),

@@ -56,17 +56,25 @@ def arch_bytes(arch, seq_len: int, batch_size: int, dtype: str) -> int:
     return whole_bytes(arch_elements_per_token(arch) * seq_len * batch_size, dtype)
 
 
-dtypes = st.sampled_from(DTYPES)
+# int4 half the time: its half byte is where rounding mistakes show (an odd element count).
+dtypes = st.one_of(st.sampled_from(DTYPES), st.just("int4"))
 
 
 @functools.lru_cache(maxsize=None)  # strategies are immutable: build each one once
 def counts(max_value: int) -> st.SearchStrategy[int]:
-    """Positive counts, biased to the edges: 1, small odd numbers, powers of two, the maximum."""
+    """Positive counts, biased to the edges: 1, small odd numbers, powers of two, the maximum,
+    and odd numbers (a product of odd counts is an odd element count: int4's half byte)."""
     return st.one_of(
         st.integers(1, max_value),
         st.sampled_from([1, 2, 3, 7, max_value]),
         st.integers(0, max_value.bit_length() - 1).map(lambda e: 2**e),
+        st.integers(0, (max_value - 1) // 2).map(lambda k: 2 * k + 1),
     )
+
+
+# Half the time an odd number beyond 2**53: every one of its bits counts, so a total built from
+# it is one a float cannot hold (a power of two beyond 2**53 would still be exact in a float).
+long_counts = st.one_of(st.integers(1, 2**62), st.integers(2**53, 2**62).map(lambda v: v | 1))
 
 
 NUMPY_INT_TYPES = [np.int64, np.uint64, np.int32, np.uint32, np.int16]
@@ -172,6 +180,22 @@ def mla_configs(draw, max_layers=MAX_LAYERS):
     if draw(st.booleans()):
         config["head_dim"] = rope  # what recent transformers versions write for DeepSeek-V3
     return Config(config), ("mla", layers, rank, rope)
+
+
+@st.composite
+def odd_mla_configs(draw):
+    """MLA configs whose cache holds an odd number of elements per token (odd layers, an odd
+    rank + rope): in int4 a token takes a whole number of bytes and a half, so rounding per
+    token instead of once over the total shows."""
+    config, (_, layers, rank, rope) = draw(mla_configs())
+    layers -= 1 - layers % 2  # an even count one down: still >= 1
+    if (rank + rope) % 2 == 0:
+        rank -= 1 - rank % 2  # rank odd (an even rank is >= 2) ...
+        rope += rope % 2      # ... and rope even (an odd rope is < 256)
+    config = Config(config, num_hidden_layers=layers, kv_lora_rank=rank, qk_rope_head_dim=rope)
+    if "head_dim" in config:
+        config["head_dim"] = rope
+    return config, ("mla", layers, rank, rope)
 
 
 def any_configs(**kwargs):

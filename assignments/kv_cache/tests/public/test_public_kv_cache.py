@@ -30,7 +30,9 @@ from kv_cache_strategies import (
     counts,
     dtypes,
     int64_config,
+    long_counts,
     numpy_count,
+    odd_mla_configs,
     on_real_configs,
     whole_bytes,
     with_numpy_values,
@@ -118,7 +120,7 @@ def test_kv_cache_bytes_beyond_2_53(sub, n_layers, n_kv_heads, head_dim, seq_len
 @points(1)
 @settings(max_examples=50)
 @given(
-    sizes=st.tuples(counts(MAX_LAYERS), counts(MAX_HEADS), counts(MAX_HEAD_DIM), st.integers(1, 2**62), counts(2**20)),
+    sizes=st.tuples(counts(MAX_LAYERS), counts(MAX_HEADS), counts(MAX_HEAD_DIM), long_counts, counts(2**20)),
     dtype=dtypes,
     data=st.data(),
 )
@@ -226,7 +228,7 @@ def test_mla_cache_bytes_beyond_2_53(sub, n_layers, kv_lora_rank, rope_head_dim,
 @points(1)
 @settings(max_examples=50)
 @given(
-    sizes=st.tuples(counts(MAX_LAYERS), counts(MAX_LORA_RANK), counts(MAX_ROPE_DIM), st.integers(1, 2**62), counts(2**20)),
+    sizes=st.tuples(counts(MAX_LAYERS), counts(MAX_LORA_RANK), counts(MAX_ROPE_DIM), long_counts, counts(2**20)),
     dtype=dtypes,
     data=st.data(),
 )
@@ -323,7 +325,7 @@ def test_model_kv_cache_bytes_beyond_2_53(sub, problem, seq_len, batch_size):
 
 @points(1)
 @settings(max_examples=50)
-@given(problem=any_configs(), seq_len=st.integers(1, 2**62), batch_size=counts(2**20), dtype=dtypes, data=st.data())
+@given(problem=any_configs(), seq_len=long_counts, batch_size=counts(2**20), dtype=dtypes, data=st.data())
 @on_real_configs(seq_len=2**50 + 1, batch_size=3, dtype="int4", data=None)
 def test_model_kv_cache_bytes_numpy_ints(sub, problem, seq_len, batch_size, dtype, data):
     """model_kv_cache_bytes takes NumPy integers (in the config too) and returns an exact Python int."""
@@ -382,12 +384,19 @@ def test_max_seq_len_worked_example(sub):
 def seq_len_problems(draw, max_seq=MAX_SEQ, max_weight=2**40):
     """(config, arch, memory_bytes, batch_size, dtype, weight_bytes), the budget often exactly on,
     one byte under or one byte over what some number of tokens needs."""
-    config, arch = draw(any_configs())
+    if draw(st.integers(0, 3)) == 0:  # int4 at a whole number of bytes and a half per token
+        (config, arch), dtype = draw(odd_mla_configs()), "int4"
+    else:
+        (config, arch), dtype = draw(any_configs()), draw(dtypes)
     batch = draw(counts(MAX_BATCH))
-    dtype = draw(dtypes)
     weight = draw(st.one_of(st.just(0), st.integers(0, max_weight)))
-    if draw(st.booleans()):
+    regime = draw(st.sampled_from(["fit", "fit", "long", "any"]))
+    if regime == "long":  # a cache beyond 2**53 (up to 2**61: the budget stays an int64)
+        most = 2**61 // arch_bytes(arch, 1, batch, "fp32")
+        tokens = draw(st.integers(most // 2**8, most))
+    elif regime == "fit":
         tokens = draw(st.one_of(st.integers(0, 3), counts(max_seq)))
+    if regime != "any":
         memory = weight + arch_bytes(arch, tokens, batch, dtype) + draw(st.sampled_from([0, 0, -1, 1, -2, 2]))
     else:
         memory = draw(st.integers(-(2**20), weight + 2**50))
