@@ -25,6 +25,10 @@ SMALL = 12      # arrays up to this many elements draw each element through hypo
 
 MODERATE_SPREADS = (0.0, 1.0, 3.0, 10.0, 30.0)
 MODERATE_OFFSETS = (0.0, 1.0, -5.0, 20.0, -50.0)
+# For log_softmax's tests (far=True): logits around ±1000, where z - logsumexp(z) subtracts two
+# nearly equal numbers, and a spread of 1000, where exp(z - max) underflows in every dtype.
+FAR_OFFSETS = (1000.0, -1000.0)
+FAR_SPREADS = (1000.0,)
 
 
 def fmax(dtype) -> float:
@@ -125,11 +129,20 @@ def with_specials(draw, z, mask_rate, nan_rate, allow_all_masked=True, axis=-1):
 
 
 @st.composite
-def moderate_logits(draw, dtypes=ALL, max_ndim=3):
-    """Logits of moderate size (|z| <= 80) along the last axis: the everyday case."""
+def moderate_logits(draw, dtypes=ALL, max_ndim=3, far=False):
+    """Logits of moderate size (|z| <= 80) along the last axis: the everyday case (with
+    ``far``, offsets of ±1000 too)."""
     dtype = draw(st.sampled_from(dtypes))
     shape = draw(shapes(dtype, max_ndim))
-    return draw(values(dtype, shape, MODERATE_SPREADS, MODERATE_OFFSETS))
+    return draw(values(dtype, shape, MODERATE_SPREADS, _offsets(far)))
+
+
+def _offsets(far):
+    return MODERATE_OFFSETS + FAR_OFFSETS if far else MODERATE_OFFSETS
+
+
+def _spreads(far):
+    return MODERATE_SPREADS + FAR_SPREADS if far else MODERATE_SPREADS
 
 
 @st.composite
@@ -141,11 +154,11 @@ def large_logits(draw, dtypes=ALL, max_ndim=2):
 
 
 @st.composite
-def masked_logits(draw, dtypes=ALL, nan=True):
+def masked_logits(draw, dtypes=ALL, nan=True, far=False):
     """2-D logits (slices along the last axis) with -inf masks, all-masked slices and NaN."""
     dtype = draw(st.sampled_from(dtypes))
     shape = draw(shapes(dtype, max_ndim=2, min_ndim=2))
-    z = draw(values(dtype, shape, MODERATE_SPREADS + (1e4,), MODERATE_OFFSETS))
+    z = draw(values(dtype, shape, MODERATE_SPREADS + (1e4,), _offsets(far)))
     return with_specials(draw, z, 0.6, 0.2 if nan else 0.0)
 
 
@@ -167,13 +180,13 @@ def underflow_logits(draw, dtypes=ALL):
 
 
 @st.composite
-def axis_logits(draw, dtypes=ALL):
+def axis_logits(draw, dtypes=ALL, far=False):
     """(z, axis): a 2-D or 3-D array and any axis, negative ones included."""
     dtype = draw(st.sampled_from(dtypes))
     ndim = draw(st.integers(2, 3))
     axis = draw(st.integers(-ndim, ndim - 1))
     shape = draw(shapes(dtype, max_ndim=ndim, min_ndim=ndim, slice_axis=axis))
-    z = draw(values(dtype, shape, MODERATE_SPREADS, MODERATE_OFFSETS))
+    z = draw(values(dtype, shape, _spreads(far), _offsets(far)))
     if draw(st.booleans()):
         z = with_specials(draw, z, 0.3, 0.0, allow_all_masked=False, axis=axis)
     return z, axis
