@@ -78,6 +78,7 @@ class Worker:
         self.events_fd: int | None = None  # read end of the worker's audit-event pipe
         self.events_read = 0
         self.cpu_before = 0.0  # children's CPU seconds when the current worker started
+        self.greeted = False  # the current worker's greeting and import answer were read
 
     def flag(self, name: str) -> None:
         """Record a flag (a key of sandbox.FLAGS) once."""
@@ -85,7 +86,18 @@ class Worker:
             self.events.append(name)
 
     # ------------------------------------------------------------------ lifecycle
+    def spawn(self) -> None:
+        """Start the worker process now without waiting for it, so that it imports the
+        submission (and torch, a second of a short grading) while the grader collects its
+        tests; the first call then finds it ready. Does nothing once a worker was started."""
+        if self.proc is None and self.import_error is None and self.starts == 0:
+            self._launch()
+
     def _start(self) -> None:
+        self._launch()
+        self._handshake()
+
+    def _launch(self) -> None:
         if self.starts >= MAX_RESTARTS:
             raise WorkerCrashed(f"the worker was restarted {MAX_RESTARTS} times for this "
                                 "submission; no more calls are made")
@@ -115,6 +127,11 @@ class Worker:
                 pass_fds=[events_w])
         finally:
             os.close(events_w)
+        self.greeted = False
+
+    def _handshake(self) -> None:
+        """Wait for the worker's greeting and its answer to importing the submission."""
+        self.greeted = True
         self._expect_hello()
         try:
             message = protocol.read_message(self.proc.stdout.fileno(),
@@ -303,6 +320,8 @@ class Worker:
     def ensure_started(self) -> None:
         if self.proc is None and self.import_error is None:
             self._start()
+        elif self.proc is not None and not self.greeted:  # spawned ahead of the first call
+            self._handshake()
         if self.import_error is not None:
             raise ImportFailed(self.describe_import_error())
 

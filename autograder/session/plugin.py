@@ -173,6 +173,9 @@ class GradingPlugin:
                 outcome.feedback = "The test was skipped, so it scores nothing."
         return report
 
+    def pytest_sessionstart(self, session):
+        self.worker.spawn()  # it starts while the tests are collected
+
     def pytest_sessionfinish(self, session):
         self.worker.close()
 

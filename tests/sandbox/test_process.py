@@ -1,0 +1,40 @@
+"""The worker's lifecycle: spawned ahead of the first call (while the grader collects its tests),
+it behaves exactly as a worker started by that call."""
+
+import pytest
+
+from autograder.sandbox import isolation as sandbox
+from autograder.sandbox.process import Worker
+from autograder.session.student import StudentModule
+from autograder.settings import Limits
+from autograder.testing import ImportFailed
+
+
+def _worker(tmp_path, source):
+    (tmp_path / "toy.py").write_text(source)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=5), sandbox.choose())
+    return worker, StudentModule(worker, ["f"], [])
+
+
+def test_a_spawned_worker_answers_the_first_call_and_is_not_started_twice(tmp_path):
+    worker, sub = _worker(tmp_path, "def f(x):\n    return x + 1\n")
+    try:
+        worker.spawn()
+        assert worker.proc is not None and not worker.greeted and worker.starts == 1
+        assert sub.f(1) == 2
+        worker.spawn()  # already running: nothing happens
+        assert worker.greeted and worker.starts == 1 and sub.f(2) == 3
+    finally:
+        worker.close()
+
+
+def test_an_import_error_of_a_spawned_worker_is_reported_at_the_first_call(tmp_path):
+    worker, sub = _worker(tmp_path, "raise ValueError('no import for you')\n")
+    try:
+        worker.spawn()
+        with pytest.raises(ImportFailed, match="ValueError: no import for you"):
+            sub.f(1)
+        worker.spawn()  # the import failed: no new worker is spawned for it
+        assert worker.starts == 1 and worker.proc is None
+    finally:
+        worker.close()
