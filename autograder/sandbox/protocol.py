@@ -68,15 +68,32 @@ def encode(value, *, strides: bool = False) -> bytes:
     return bytes(out)
 
 
-def _u32(n: int) -> bytes:
-    return struct.pack(">I", n)
+_U32 = struct.Struct(">I")
+_U64 = struct.Struct(">Q")
+_F64 = struct.Struct(">d")
+_u32 = _U32.pack
+_TAGS = tuple(bytes([i]) for i in range(256))  # a message's type byte, without a new bytes each
 
 
 def _encode(v, out: bytearray, depth: int, strides: bool) -> None:
     if depth > MAX_DEPTH:
         raise ProtocolError("value is nested too deeply to send")
     t = type(v)
-    if v is None:
+    # The plain built-in types first (most of a call's values): the same bytes as below.
+    if t is float:
+        out += b"f" + _F64.pack(v)
+    elif t is int:
+        size = (v.bit_length() + 8) // 8
+        out += b"i" + _u32(size) + v.to_bytes(size, "big", signed=True)
+    elif t is str:
+        data = v.encode("utf-8", "surrogatepass")
+        out += b"s" + _u32(len(data)) + data
+    elif t is list or t is tuple:
+        items = v if t is tuple else v[:]  # a copy: the count written is the count sent
+        out += (b"l" if t is list else b"t") + _u32(len(items))
+        for item in items:
+            _encode(item, out, depth + 1, strides)
+    elif v is None:
         out += b"N"
     elif t is bool:
         out += b"T" if bool(v) else b"F"
@@ -87,7 +104,7 @@ def _encode(v, out: bytearray, depth: int, strides: bool) -> None:
         data = raw.to_bytes((raw.bit_length() + 8) // 8, "big", signed=True)
         out += b"i" + _u32(len(data)) + data
     elif isinstance(v, float):
-        out += b"f" + struct.pack(">d", float.__float__(v))
+        out += b"f" + _F64.pack(float.__float__(v))
     elif isinstance(v, Fraction):
         out += b"q"
         _encode(v.numerator, out, depth + 1, strides)
@@ -202,13 +219,23 @@ class _Reader:
         return chunk
 
     def u8(self) -> int:
-        return self.take(1)[0]
+        if self.pos >= len(self.data):
+            raise ProtocolError("message is truncated")
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def unpack(self, fmt: struct.Struct):
+        """One fixed-size number, read in place."""
+        if self.pos + fmt.size > len(self.data):
+            raise ProtocolError("message is truncated")
+        self.pos += fmt.size
+        return fmt.unpack_from(self.data, self.pos - fmt.size)[0]
 
     def u32(self) -> int:
-        return struct.unpack(">I", self.take(4))[0]
+        return self.unpack(_U32)
 
     def u64(self) -> int:
-        return struct.unpack(">Q", self.take(8))[0]
+        return self.unpack(_U64)
 
 
 def decode(data: bytes, *, tensor_device: str | None = None):
@@ -226,17 +253,17 @@ def _decode(r: _Reader, depth: int, device):
     r.items += 1
     if r.items > MAX_ITEMS:
         raise ProtocolError(f"message holds more than {MAX_ITEMS} values: send arrays, not lists")
-    tag = bytes(r.take(1))
+    tag = _TAGS[r.u8()]
+    if tag == b"f":
+        return r.unpack(_F64)
+    if tag == b"i":
+        return int.from_bytes(r.take(r.u32()), "big", signed=True)
     if tag == b"N":
         return None
     if tag == b"T":
         return True
     if tag == b"F":
         return False
-    if tag == b"i":
-        return int.from_bytes(r.take(r.u32()), "big", signed=True)
-    if tag == b"f":
-        return struct.unpack(">d", r.take(8))[0]
     if tag == b"q":  # a Fraction in lowest terms, as the encoder writes it
         n, d = _decode(r, depth + 1, device), _decode(r, depth + 1, device)
         if (type(n) is not int or type(d) is not int or d < 1 or n.bit_length() > MAX_FRACTION_BITS
