@@ -31,7 +31,8 @@ def test_hidden_hand_answer(sub, variant):
 
 
 @points(1)
-@given(x=st.one_of(doubles_for(8, 23), near_grid(8, 23, ties="only"), st.floats()))
+@given(x=st.one_of(doubles_for(8, 23), near_grid(8, 23, ties="only"), st.floats(),
+                   st.sampled_from([-0.0, 0.0, math.inf, -math.inf])))  # the signed specials
 @example(-0.0)
 @example(1.0 + 2.0 ** -24)
 @example(1.0 + 3 * 2.0 ** -24)
