@@ -12,7 +12,8 @@ own ``max_examples``), and counts, for each test a variant must fail, at how man
 generated inputs can catch a bug: that is the part a lower cap weakens. Run it at two caps and
 compare: a (variant, test) caught at every seed at 100 examples but not at N is what N loses.
 Non-hypothesis tests (worked examples, exhaustive sweeps) catch what they catch at any cap.
-Prints one line per assignment and one per (variant, test) missed at some seed.
+Prints one line per assignment, one per (variant, test) missed at some seed, and the share of
+(variant, test, seed) triples caught over all the assignments.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=0)
     ns = p.parse_args()
     settings = settings.replace(max_examples=ns.max_examples, generated_only=ns.generated_only)
+    totals = Counter()
     for aid in [a for a in ns.assignments.split(",") if a]:
         a = load(root, aid)
         expected = expected_failures(a)
@@ -72,8 +74,11 @@ def main() -> None:
                            for test in sorted(failed - expected[name])]
         pairs = [(name, test) for name, tests in expected.items() for test in sorted(tests)]
         always = sum(caught[pair] == ns.seeds for pair in pairs)
+        triples = sum(caught[pair] for pair in pairs)
+        totals.update(caught=triples, of=len(pairs) * ns.seeds)
         print(f"{aid:16} max_examples {cap:4d}{' generated only' if ns.generated_only else ''}: "
-              f"{always}/{len(pairs)} (variant, test) pairs caught at all {ns.seeds} seeds "
+              f"{always}/{len(pairs)} (variant, test) pairs caught at all {ns.seeds} seeds, "
+              f"{triples}/{len(pairs) * ns.seeds} (variant, test, seed) triples "
               f"({len(expected)} variants, {wall:.0f} s)", flush=True)
         for name, test in pairs:
             if caught[(name, test)] < ns.seeds:
@@ -82,6 +87,9 @@ def main() -> None:
             print(f"  {line}", flush=True)
         for error in errors:  # a test file that cannot run catches nothing: say why
             print(f"  GRADER ERROR (no figure above counts): {error}", flush=True)
+    if totals["of"]:
+        print(f"all: {totals['caught']}/{totals['of']} (variant, test, seed) triples caught, "
+              f"{100 * totals['caught'] / totals['of']:.1f} %", flush=True)
 
 
 if __name__ == "__main__":
