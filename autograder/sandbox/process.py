@@ -1,10 +1,11 @@
 """The grader's handle on one sandboxed worker process.
 
-:class:`Worker` starts the process on demand (at the isolation level it is given), enforces the
-per-call wall-clock timeout, reads only data back, and after a crash, a timeout or garbage kills
-it and starts a fresh one for the next call. Each way a request can fail is an exception from
-:mod:`autograder.testing` (the test fails at once with its message); every flag it observes is
-recorded in :attr:`Worker.events`.
+:class:`Worker` starts the process (at the isolation level it is given) when the grading
+session begins, or at the first call that needs it, enforces the per-call wall-clock timeout,
+reads only data back, and after a crash, a timeout or garbage kills it and starts a fresh one
+for the next call. Each way a request can fail is an exception from :mod:`autograder.testing`
+(the test fails at once with its message); every flag it observes is recorded in
+:attr:`Worker.events`.
 """
 
 from __future__ import annotations

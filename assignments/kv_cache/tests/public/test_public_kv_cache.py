@@ -391,7 +391,7 @@ def seq_len_problems(draw, max_seq=MAX_SEQ, max_weight=2**40):
     batch = draw(counts(MAX_BATCH))
     weight = draw(st.one_of(st.just(0), st.integers(0, max_weight)))
     regime = draw(st.sampled_from(["fit", "fit", "long", "any"]))
-    if regime == "long":  # a cache beyond 2**53 (up to 2**61: the budget stays an int64)
+    if regime == "long":  # a cache of 2**53 to 2**61 bytes in fp32 (the budget stays an int64)
         most = 2**61 // arch_bytes(arch, 1, batch, "fp32")
         tokens = draw(st.integers(most // 2**8, most))
     elif regime == "fit":
