@@ -79,7 +79,8 @@ def _encode(v, out: bytearray, depth: int, strides: bool) -> None:
     if depth > MAX_DEPTH:
         raise ProtocolError("value is nested too deeply to send")
     t = type(v)
-    # The plain built-in types first (most of a call's values): the same bytes as below.
+    # The plain built-in types first (most of a call's values); a subclass of one of them is
+    # reduced to its plain value below (its own methods never run) and comes back here.
     if t is float:
         out += b"f" + _F64.pack(v)
     elif t is int:
@@ -100,27 +101,21 @@ def _encode(v, out: bytearray, depth: int, strides: bool) -> None:
     elif isinstance(v, np.generic):
         _encode_numpy_scalar(v, out)
     elif isinstance(v, int):
-        raw = int.__int__(v)
-        data = raw.to_bytes((raw.bit_length() + 8) // 8, "big", signed=True)
-        out += b"i" + _u32(len(data)) + data
+        _encode(int.__int__(v), out, depth, strides)
     elif isinstance(v, float):
-        out += b"f" + _F64.pack(float.__float__(v))
+        _encode(float.__float__(v), out, depth, strides)
     elif isinstance(v, Fraction):
         out += b"q"
         _encode(v.numerator, out, depth + 1, strides)
         _encode(v.denominator, out, depth + 1, strides)
     elif isinstance(v, str):
-        data = str.__str__(v).encode("utf-8", "surrogatepass")
-        out += b"s" + _u32(len(data)) + data
+        _encode(str.__str__(v), out, depth, strides)
     elif isinstance(v, (bytes, bytearray, memoryview)):
         data = bytes(v)
         out += b"b" + _u32(len(data)) + data
     elif isinstance(v, (list, tuple)):
-        items = list.__iter__(v) if isinstance(v, list) else tuple.__iter__(v)
-        items = list(items)
-        out += (b"l" if isinstance(v, list) else b"t") + _u32(len(items))
-        for item in items:
-            _encode(item, out, depth + 1, strides)
+        base = list if isinstance(v, list) else tuple
+        _encode(base(base.__iter__(v)), out, depth, strides)
     elif isinstance(v, dict):
         items = list(dict.items(v))
         out += b"d" + _u32(len(items))
