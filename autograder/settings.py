@@ -23,6 +23,7 @@ COURSE_DIR_ENV = "ULP_COURSE_DIR"
 SECRET_ENV = "ULP_COURSE_SECRET"
 MAX_EXAMPLES_ENV = "ULP_MAX_EXAMPLES"
 NO_FORK_SERVER_ENV = "ULP_NO_FORK_SERVER"
+NO_WORKER_SERVER_ENV = "ULP_NO_WORKER_SERVER"
 # bench/catch_rate.py only: skip the tests' explicit @example inputs, to measure what generated
 # inputs alone catch. Never set for grading.
 GENERATED_ONLY_ENV = "ULP_GENERATED_ONLY"
@@ -85,6 +86,7 @@ class GradingSettings:
     allow_weak_isolation: bool = False  # untrusted code at a weaker level with a uid of its own
     generated_only: bool = False
     fork_server: bool = True  # grade batches in children of a pre-loaded grader
+    worker_server: bool = True  # and fork their workers from a preloaded one (sandbox.preload)
     cache_dir: Path | None = None  # where export zips are unpacked (default: the temp folder)
 
     @classmethod
@@ -100,6 +102,7 @@ class GradingSettings:
             max_examples=positive_int(raw, f"${MAX_EXAMPLES_ENV}") if raw else None,
             generated_only=bool(env.get(GENERATED_ONLY_ENV)),
             fork_server=env.get(NO_FORK_SERVER_ENV) is None,
+            worker_server=env.get(NO_WORKER_SERVER_ENV) is None,
             cache_dir=Path(env[CACHE_DIR_ENV]) if env.get(CACHE_DIR_ENV) else None)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

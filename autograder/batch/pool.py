@@ -13,6 +13,10 @@ one-process-per-submission path are kept: a child that crashes or runs past the 
 timeout is killed (by the zygote, which reaps it, so no pid is ever reused under us) and costs
 that one grade; a zygote that dies fails the grades in flight and is started again for the rest.
 
+The zygote also keeps the batch's preloaded worker servers (:mod:`autograder.sandbox.preload`):
+where a grading's workers may be forked from one, it names the server to the child it forks,
+so that the worker, too, starts with numpy and torch loaded.
+
 Parent and zygote speak JSON lines over the zygote's stdin and stdout; both sides are the grader.
 """
 
@@ -34,14 +38,22 @@ import warnings
 from pathlib import Path
 
 from autograder.batch import child
+from autograder.course.assignment import load
 from autograder.model import Outcome
 from autograder.output import report
 from autograder.sandbox import isolation as sandbox
+from autograder.sandbox import preload
+from autograder.settings import GradingSettings
 
 #: What the zygote imports before forking (beyond this module's own imports, which bring the
 #: grading session, pytest and hypothesis): the heavy libraries the tests use.
 PRELOAD = ("numpy", "torch", "ml_dtypes", "mpmath", "hypothesis.extra.numpy", "_pytest.python",
            "_pytest.fixtures")
+
+
+#: What a preloaded worker server imports, beyond the worker's own numpy, where the assignment's
+#: reference imports it: a torch worker otherwise spends a second of every grading importing it.
+PRELOAD_IN_WORKERS = ("torch",)
 
 
 def available() -> bool:
@@ -217,6 +229,31 @@ def _zygote() -> int:
     # collections (pytest collects three times per session; each walked all of torch, 0.1 s).
     gc.collect()
     gc.freeze()
+    servers = preload.Servers()
+    try:
+        return _serve(servers)
+    finally:
+        servers.close()
+
+
+def _worker_server(grading: dict | None, servers: preload.Servers) -> preload.Server | None:
+    """The preloaded worker server this grading's workers are forked from, started when first
+    needed; None where they start afresh (autograder.sandbox.preload says where that is)."""
+    if not grading or os.geteuid() != 0:
+        return None
+    try:
+        settings = GradingSettings.from_dict(grading["settings"])
+        a = load(settings.course_dir, grading["assignment"])
+        isolation = sandbox.choose(settings.isolation)
+    except Exception:  # noqa: BLE001 - the child grades it, and says what is wrong
+        return None
+    if not settings.worker_server or a.gpu or a.is_quiz or isolation.level != "bwrap" \
+            or not sandbox.drops_uid(isolation):
+        return None
+    return servers.get(tuple(m for m in PRELOAD_IN_WORKERS if m in a.reference_imports()))
+
+
+def _serve(servers: preload.Servers) -> int:
     out = sys.stdout
     running: dict[int, tuple[int, float]] = {}  # pid -> (job id, deadline)
     stdin = sys.stdin.fileno()
@@ -242,6 +279,7 @@ def _zygote() -> int:
                     line, buffer = buffer.split(b"\n", 1)
                     request = json.loads(line)
                     zygote = os.getpid()
+                    preload.use(_worker_server(request.get("grading"), servers))
                     pid = os.fork()
                     if pid == 0:
                         _child(request, zygote)

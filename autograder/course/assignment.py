@@ -20,7 +20,7 @@ import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from autograder.course.forbidden import Spec
+from autograder.course.forbidden import Spec, imports_of
 from autograder.errors import CourseError
 from autograder.model import submission_names
 from autograder.settings import GradingSettings, Limits
@@ -165,6 +165,13 @@ class Assignment:
     def reference(self) -> Path:
         """The reference solution; a quiz's is its answer key for the default values."""
         return self.root / "reference" / f"{self.id}{'.toml' if self.is_quiz else '.py'}"
+
+    def reference_imports(self) -> set[str]:
+        """The top-level modules the reference imports (none where it cannot be read)."""
+        try:
+            return imports_of(self.reference.read_text())
+        except OSError:
+            return set()
 
     @property
     def stub(self) -> Path:

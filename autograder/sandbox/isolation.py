@@ -71,6 +71,7 @@ def kill_worker_uid() -> None:
 
 
 SANDBOX_SUBMISSION = "/submission"
+SANDBOX_SPOOL = "/spool"  # a worker server's view of the submission copies (autograder.sandbox.preload)
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives"]
 
 
@@ -222,11 +223,23 @@ def worker_command(isolation: Isolation, submission_copy: Path, module_name: str
     if drops_uid(isolation):
         config["drop_to"] = list(worker_uid())
     env = _scrubbed_env(gpu, home=SANDBOX_SUBMISSION if isolation.level == "bwrap" else str(submission_copy))
-    argv = prefix + [python, "-I", "-X", "faulthandler", "-m", "autograder.sandbox.worker"]
+    argv = prefix + [python, *WORKER_FLAGS, "-m", "autograder.sandbox.worker"]
     return argv, env, config
 
 
-def _bwrap_args(submission_copy: Path, gpu: bool) -> list[str]:
+WORKER_FLAGS = ["-I", "-X", "faulthandler"]
+
+
+def server_command(spool: Path) -> tuple[list[str], dict]:
+    """The bubblewrap in which a worker server runs (autograder.sandbox.preload): a worker's,
+    with an empty /submission, and ``spool`` (where the graders put the submission copies) at
+    SANDBOX_SPOOL, from which each forked worker binds its own folder."""
+    args = _bwrap_args(None, gpu=False) + ["--bind", str(spool), SANDBOX_SPOOL]
+    return args + [sys.executable, *WORKER_FLAGS, "-m", "autograder.sandbox.preload"], \
+        _scrubbed_env(False, home=SANDBOX_SUBMISSION)
+
+
+def _bwrap_args(submission_copy: Path | None, gpu: bool) -> list[str]:
     args = [bwrap_binary()[0], "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
@@ -245,8 +258,10 @@ def _bwrap_args(submission_copy: Path, gpu: bool) -> list[str]:
     for d in SYSTEM_DIRS:  # merged-/usr systems: /bin, /lib... are links into /usr
         if os.path.islink(d):
             args += ["--symlink", os.readlink(d), d]
-    args += ["--proc", "/proc", "--dev", "/dev",
-             "--bind", str(submission_copy), SANDBOX_SUBMISSION, "--chdir", SANDBOX_SUBMISSION]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    args += (["--bind", str(submission_copy), SANDBOX_SUBMISSION] if submission_copy is not None
+             else ["--perms", "0755", "--dir", SANDBOX_SUBMISSION])
+    args += ["--chdir", SANDBOX_SUBMISSION]
     if gpu:
         for dev in sorted(Path("/dev").glob("nvidia*")):
             args += ["--dev-bind", str(dev), str(dev)]

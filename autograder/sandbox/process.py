@@ -1,7 +1,8 @@
 """The grader's handle on one sandboxed worker process.
 
-:class:`Worker` starts the process (at the isolation level it is given) when the grading
-session begins, or at the first call that needs it, enforces the per-call wall-clock timeout,
+:class:`Worker` starts the process (at the isolation level it is given, or has a preloaded
+worker server fork it: :mod:`autograder.sandbox.preload`) when the grading session begins, or at
+the first call that needs it, enforces the per-call wall-clock timeout,
 reads only data back, and after a crash, a timeout or garbage kills it and starts a fresh one
 for the next call. Each way a request can fail is an exception from :mod:`autograder.testing`
 (the test fails at once with its message); every flag it observes is recorded in
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from autograder.errors import SandboxError
 from autograder.sandbox import isolation as sandbox
-from autograder.sandbox import protocol
+from autograder.sandbox import preload, protocol
 from autograder.settings import Limits
 from autograder.testing import BadAnswer, ImportFailed, WorkerCrashed, WorkerTimeout
 
@@ -79,7 +80,9 @@ class Worker:
         self.events_fd: int | None = None  # read end of the worker's audit-event pipe
         self.events_read = 0
         self.cpu_before = 0.0  # children's CPU seconds when the current worker started
+        self.cpu_used = 0.0  # the CPU seconds of the worker that ended last
         self.greeted = False  # the current worker's greeting and import answer were read
+        self.forked = False  # a worker was forked from a preloaded worker server (preload)
 
     def flag(self, name: str) -> None:
         """Record a flag (a key of sandbox.FLAGS) once."""
@@ -103,7 +106,10 @@ class Worker:
             raise WorkerCrashed(f"the worker was restarted {MAX_RESTARTS} times for this "
                                 "submission; no more calls are made")
         self.starts += 1
-        self.workdir = Path(tempfile.mkdtemp(prefix="ulp-worker-"))
+        server = preload.current() if self._may_fork() else None
+        if server is not None and server.closed:
+            preload.use(server := None)  # closed: this grading's workers start afresh
+        self.workdir = Path(tempfile.mkdtemp(prefix="ulp-worker-", dir=server and server.spool))
         copy = self.workdir / "submission"
         copy.mkdir()
         shutil.copy2(self.submission_file, copy / f"{self.module_name}.py")
@@ -121,6 +127,16 @@ class Worker:
         argv, env, config = sandbox.worker_command(self.isolation, copy, self.module_name,
                                                    dict(self.config, events_fd=events_w), gpu=self.gpu)
         self.cpu_before = _children_cpu()
+        self.greeted = False
+        if server is not None:
+            try:
+                self.proc = server.launch(self.workdir, config, self.output_file.fileno(), events_w)
+            except preload.Unavailable:
+                preload.use(None)  # the server stopped: this grading's workers start afresh
+            else:
+                os.close(events_w)
+                self.forked = True
+                return
         try:
             self.proc = subprocess.Popen(
                 argv + [json.dumps(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -128,7 +144,12 @@ class Worker:
                 pass_fds=[events_w])
         finally:
             os.close(events_w)
-        self.greeted = False
+
+    def _may_fork(self) -> bool:
+        """Whether this worker may be forked from a preloaded worker server: only where it
+        would otherwise drop to a uid of its own inside bubblewrap, on the CPU."""
+        return (self.isolation.level == "bwrap" and sandbox.drops_uid(self.isolation)
+                and not self.gpu)
 
     def _handshake(self) -> None:
         """Wait for the worker's greeting and its answer to importing the submission."""
@@ -200,13 +221,18 @@ class Worker:
         code = None
         if proc is not None:
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
+                if isinstance(proc, preload.ServedProcess):
+                    proc.kill()  # its processes by uid: they are not in our process group
+                else:
+                    os.killpg(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
             try:
                 code = proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
+            self.cpu_used = (proc.cpu if isinstance(proc, preload.ServedProcess)
+                             else _children_cpu() - self.cpu_before)
             for stream in (proc.stdin, proc.stdout):
                 try:
                     stream.close()
@@ -236,7 +262,7 @@ class Worker:
     def _why_it_ended(self, code: int | None) -> str:
         """The flag for a worker that ended by itself: an exit, a limit's signal, or a crash."""
         sig = _signal_of(code, self.isolation.level)
-        cpu = _children_cpu() - self.cpu_before
+        cpu = self.cpu_used
         if code is None:
             return "crash"
         if sig is None:

@@ -25,8 +25,9 @@ from autograder.sandbox import protocol
 MAX_TEXT = 2000
 
 
-def main() -> None:
-    config = json.loads(sys.argv[1])
+def main(config: dict | None = None) -> None:
+    """Run the worker: ``config`` is the JSON argument, or a worker server's request (preload)."""
+    config = config if config is not None else json.loads(sys.argv[1])
     channel_in, channel_out = _take_channel()
     _apply_limits(config.get("rlimits", {}))
     if config.get("drop_to") and os.geteuid() == 0:

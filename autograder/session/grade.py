@@ -8,7 +8,6 @@ starts; what comes back here is data, judged by the tests.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import io
@@ -26,12 +25,13 @@ import pytest
 from autograder import DISTRIBUTION
 from autograder.course import notebook, secrets
 from autograder.course.assignment import Assignment
-from autograder.course.forbidden import imported_modules
+from autograder.course.forbidden import imports_of
 from autograder.course.tests import PLUGINS, collect
 from autograder.errors import CourseError, SandboxError, SubmissionError
 from autograder.model import (FLAGS, Grade, Submission, TestVerdict, describe_flags, files_beside,
                               module_file)
 from autograder.sandbox import isolation as sandbox
+from autograder.sandbox import preload
 from autograder.session.plugin import HIDDEN_FEEDBACK, GradingPlugin, Verdict
 from autograder.session.quiz import grade_quiz
 from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS, GradingSettings
@@ -89,15 +89,6 @@ def _naming_notes(a: Assignment, file: Path) -> list[str]:
     return notes
 
 
-def _imports(source: str) -> set[str]:
-    """The top-level names of the modules ``source`` imports (``import a.b``, ``from a import b``,
-    ``from .a import b``: ``a``); none where it does not parse (the tests say why)."""
-    try:
-        return imported_modules(ast.parse(source), relative=True)
-    except (SyntaxError, ValueError):
-        return set()
-
-
 def _helpers(a: Assignment, submission: Submission, file: Path,
              module: Path) -> tuple[dict[str, bytes], list[str]]:
     """The ``.py`` files beside the module in a submitted folder that it imports, directly or
@@ -109,7 +100,7 @@ def _helpers(a: Assignment, submission: Submission, file: Path,
     beside = {p.stem: p for p in files_beside(file) if p.name.lower() != f"{a.id}.py"}
     found, todo = [], [module.read_text(errors="replace")]
     while todo:
-        for name in sorted(_imports(todo.pop())):
+        for name in sorted(imports_of(todo.pop())):
             p = beside.pop(name, None)
             if p is not None:
                 found.append(p)
@@ -225,6 +216,8 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
         summary.append(f"Not graded on this machine ({device}, no CUDA GPU): "
                        f"{', '.join(plugin.not_graded)}. Speed is graded only on a GPU.")
     record = isolation.as_dict()
+    if plugin.worker.forked:
+        record["layers"] = [*record["layers"], preload.LAYER]
     if isolation.level != "bwrap" and not settings.untrusted:  # a student's own check: a note
         record["warnings"] = [f"ran at isolation level '{isolation.level}' (this machine has no "
                               "working bubblewrap); the course's grader isolates fully"]

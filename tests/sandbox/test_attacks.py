@@ -296,6 +296,9 @@ def test_the_batch_finished_with_every_grade_in_the_sandbox(batch):
         layers = " ".join(r["extra_data"]["ulp"]["isolation"]["layers"])
         assert ("bundled" in layers) == (batch["bwrap"] == "bundled bwrap"), layers
         assert "own uid" in layers or os.geteuid() != 0, "student code must not run as root"
+        # as root, the batch forks its workers from a preloaded worker server: the attacks
+        # below are checked against that worker (tests/sandbox/test_preload.py: the classic one)
+        assert ("preloaded worker server" in layers) == ("own uid" in layers), layers
         # an attack that cannot import what it uses tests nothing (a renamed engine module)
         assert "cannot import name" not in r["output"] and "No module named 'autograder" \
             not in r["output"], f"{sid} does not run: {r['output'][:500]}"
