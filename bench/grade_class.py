@@ -1,7 +1,7 @@
 """Benchmark: grade a generated class with the local backend, as `ulp grade` does.
 
     .venv/bin/python bench/grade_class.py [N] [--assignments a,b] [--workers W] [--keep DIR]
-                                          [--max-examples N]
+                                          [--max-examples N] [--compare-worker-server]
 
 N students (default 200) each submit every chosen assignment (default: the CPU ones). Each
 student's file is one of the assignment's own self-test samples (assignments/<id>/selftest/),
@@ -115,6 +115,9 @@ def main() -> None:
     p.add_argument("--assignments", default=",".join(cpu))
     p.add_argument("--workers", type=int, default=0, help="default: one per CPU, as `ulp grade`")
     p.add_argument("--keep", type=Path, help="build and grade the class here, and keep it")
+    p.add_argument("--compare-worker-server", action="store_true",
+                   help="grade each assignment twice, workers started afresh and then forked from "
+                        "a preloaded worker server (as root with bubblewrap), and print the ratio")
     p.add_argument("--max-examples", type=int, help="cap every test at N hypothesis examples "
                    "(as `ulp grade --max-examples`; default: each assignment's own)")
     ns = p.parse_args()
@@ -129,28 +132,36 @@ def main() -> None:
         where = ns.keep or Path(tmp)
         klass = where / "class"
         make_class(klass, ns.n, ids)
-        every, total_wall, total_n = [], 0.0, 0
-        print(f"{'assignment':16} {'subs':>5} {'wall s':>8} {'subs/min':>9} {'median s':>9} "
+        modes = [("", settings)]
+        if ns.compare_worker_server:  # each assignment without, then with: side by side
+            modes = [("", settings.replace(worker_server=False)),
+                     (" +server", settings.replace(worker_server=True))]
+        print(f"{'assignment':24} {'subs':>5} {'wall s':>8} {'subs/min':>9} {'median s':>9} "
               f"{'p95 s':>7} {'CPUs busy':>9} {'failures':>8}")
-        total_cpu = 0.0
+        totals = {label: ([], 0.0, 0, 0.0) for label, _ in modes}
         for aid in ids:
-            t0, cpu0 = time.perf_counter(), cpu_seconds()
-            a = load(root, aid)
-            rows = runner.grade_class(a, intake.find(klass, aid, names=a.submission_names),
-                                      where / "out" / aid,
-                                      settings, backend=LocalBackend(ns.workers), regrade=True)
-            wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
-            total_cpu += cpu
-            times = [g.execution_time for g in rows]
-            failed = sum(g.is_grader_failure for g in rows)
-            every += times
-            total_wall += wall
-            total_n += len(rows)
-            print(f"{aid:16} {len(rows):5d} {wall:8.1f} {len(rows) / wall * 60:9.1f} "
-                  f"{statistics.median(times):9.2f} {percentile(times, 0.95):7.2f} {cpu / wall:9.2f} "
-                  f"{failed:8d}")
-        print(f"{'all':16} {total_n:5d} {total_wall:8.1f} {total_n / total_wall * 60:9.1f} "
-              f"{statistics.median(every):9.2f} {percentile(every, 0.95):7.2f} {total_cpu / total_wall:9.2f}")
+            walls = []
+            for label, mode in modes:
+                t0, cpu0 = time.perf_counter(), cpu_seconds()
+                a = load(root, aid)
+                rows = runner.grade_class(a, intake.find(klass, aid, names=a.submission_names),
+                                          where / "out" / aid, mode,
+                                          backend=LocalBackend(ns.workers), regrade=True)
+                wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+                walls.append(wall)
+                times = [g.execution_time for g in rows]
+                failed = sum(g.is_grader_failure for g in rows)
+                every, total_wall, total_n, total_cpu = totals[label]
+                totals[label] = (every + times, total_wall + wall, total_n + len(rows), total_cpu + cpu)
+                print(f"{aid + label:24} {len(rows):5d} {wall:8.1f} {len(rows) / wall * 60:9.1f} "
+                      f"{statistics.median(times):9.2f} {percentile(times, 0.95):7.2f} "
+                      f"{cpu / wall:9.2f} {failed:8d}")
+            if len(walls) == 2:
+                print(f"{'':24} worker server: {walls[0] / walls[1]:.2f}x the throughput")
+        for label, (every, total_wall, total_n, total_cpu) in totals.items():
+            print(f"{'all' + label:24} {total_n:5d} {total_wall:8.1f} {total_n / total_wall * 60:9.1f} "
+                  f"{statistics.median(every):9.2f} {percentile(every, 0.95):7.2f} "
+                  f"{total_cpu / total_wall:9.2f}")
         print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
