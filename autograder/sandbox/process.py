@@ -238,8 +238,9 @@ class Worker:
                     stream.close()
                 except OSError:
                     pass
-        if sandbox.drops_uid(self.isolation):  # what left the group (setsid) has its uid
-            sandbox.kill_worker_uid()
+        if sandbox.drops_uid(self.isolation) and not isinstance(proc, preload.ServedProcess):
+            sandbox.kill_worker_uid()  # what left the group (setsid) has its uid; a forked
+            # worker's were killed above, and its PID namespace ended with its reaper
         self._drain_events(alive=False)
         self._check_file_sizes()
         self._collect_output()
