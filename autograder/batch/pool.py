@@ -53,7 +53,7 @@ PRELOAD = ("numpy", "torch", "ml_dtypes", "mpmath", "hypothesis.extra.numpy", "_
 
 #: What a preloaded worker server imports, beyond the worker's own numpy, where the assignment's
 #: reference imports it: a torch worker otherwise spends a second of every grading importing it.
-PRELOAD_IN_WORKERS = ("torch",)
+PRELOAD_IN_WORKERS = ("torch", "triton")
 
 
 def available() -> bool:
@@ -247,10 +247,17 @@ def _worker_server(grading: dict | None, servers: preload.Servers) -> preload.Se
         isolation = sandbox.choose(settings.isolation)
     except Exception:  # noqa: BLE001 - the child grades it, and says what is wrong
         return None
-    if not settings.worker_server or a.gpu or a.is_quiz or isolation.level != "bwrap" \
-            or not sandbox.drops_uid(isolation):
-        return None
+    if not settings.worker_server or a.is_quiz or isolation.level != "bwrap" \
+            or not sandbox.drops_uid(isolation) or (a.gpu and _gpu_devices()):
+        return None  # a GPU assignment where a GPU may be: its workers start afresh
     return servers.get(tuple(m for m in PRELOAD_IN_WORKERS if m in a.reference_imports()))
+
+
+def _gpu_devices() -> bool:
+    """Whether this machine shows NVIDIA devices, asked without touching CUDA: the zygote must not
+    initialise it before it forks the children that use it. Where there are none, a GPU
+    assignment is graded under Triton's interpreter, on the CPU, like any other."""
+    return any(Path("/dev").glob("nvidia*"))
 
 
 def _serve(servers: preload.Servers) -> int:

@@ -3,9 +3,9 @@
 Why: a worker for a torch assignment spends over a second importing torch before the student's
 module loads, in every grading of a class. A *worker server* does that once per batch: it runs
 inside bubblewrap exactly as a worker does (the same mounts, limits and scrubbed environment),
-imports numpy, torch where the assignment's reference uses it, and the worker program, and then
-runs no code but its loop: for each request it forks a child that gives itself what a fresh
-bubblewrap would have given it, before any student code runs:
+imports numpy, torch and triton where the assignment's reference uses them, and the worker
+program, and then runs no code but its loop: for each request it forks a child that gives itself
+what a fresh bubblewrap would have given it, before any student code runs:
 
 - new mount, PID, IPC, network and UTS namespaces of its own, so that workers forked side by side
   cannot see, signal or talk to each other (abstract Unix sockets and the loopback device belong
@@ -21,9 +21,9 @@ bubblewrap would have given it, before any student code runs:
 
 The server itself never runs student code, so every child starts from the same state, with
 nothing of any earlier student. It is used only where a fresh worker would drop to a uid of its
-own inside bubblewrap (root, ``bwrap`` level) and for CPU assignments; everything else, and a
-student's own ``ulp check``, starts each worker afresh (:func:`isolation.worker_command`). The
-fork server of the batch (:mod:`autograder.batch.pool`) keeps one server per set of preloaded
+own inside bubblewrap (root, ``bwrap`` level) and on the CPU (a GPU assignment too, on a machine
+without a GPU, under Triton's interpreter); everything else, and a student's own ``ulp check``,
+starts each worker afresh (:func:`isolation.worker_command`). The fork server of the batch (:mod:`autograder.batch.pool`) keeps one server per set of preloaded
 modules and names it to each grading child (:func:`use`); ``ULP_NO_WORKER_SERVER`` turns it off.
 """
 
