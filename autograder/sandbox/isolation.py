@@ -73,6 +73,7 @@ def kill_worker_uid() -> None:
 SANDBOX_SUBMISSION = "/submission"
 SANDBOX_SPOOL = "/spool"  # a worker server's view of the submission copies (autograder.sandbox.preload)
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc/alternatives"]
+WORKER_FLAGS = ["-I", "-X", "faulthandler"]  # isolated mode: no PYTHON* variables, no user site
 
 
 @dataclass
@@ -225,9 +226,6 @@ def worker_command(isolation: Isolation, submission_copy: Path, module_name: str
     env = _scrubbed_env(gpu, home=SANDBOX_SUBMISSION if isolation.level == "bwrap" else str(submission_copy))
     argv = prefix + [python, *WORKER_FLAGS, "-m", "autograder.sandbox.worker"]
     return argv, env, config
-
-
-WORKER_FLAGS = ["-I", "-X", "faulthandler"]
 
 
 def server_command(spool: Path) -> tuple[list[str], dict]:
