@@ -84,8 +84,8 @@ class GraderPool:
         if self._proc is None or self._proc.poll() is not None:
             self.starts += 1
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "autograder.batch.pool"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, env=self.env, text=True, bufsize=1)
+                [sys.executable, "-m", "autograder.batch.pool", self._logs.name],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env, text=True, bufsize=1)
             threading.Thread(target=self._read_replies, args=(self._proc,), daemon=True).start()
         return self._proc
 
@@ -202,8 +202,10 @@ def _child(request: dict, parent: int) -> None:
             os._exit(code)
 
 
-def _zygote() -> int:
-    """Import everything once, then fork a child per request line until stdin closes."""
+def _zygote(scratch: Path | None = None) -> int:
+    """Import everything once, then fork a child per request line until stdin closes.
+    ``scratch``: the parent's folder for this pool, where the worker servers keep their spools
+    (removed by the parent, even if this process is killed)."""
     import importlib
     for name in PRELOAD:
         try:
@@ -229,7 +231,7 @@ def _zygote() -> int:
     # collections (pytest collects three times per session; each walked all of torch, 0.1 s).
     gc.collect()
     gc.freeze()
-    servers = preload.Servers()
+    servers = preload.Servers(scratch)
     try:
         return _serve(servers)
     finally:
@@ -312,4 +314,4 @@ def _serve(servers: preload.Servers) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_zygote())
+    sys.exit(_zygote(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

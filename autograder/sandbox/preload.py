@@ -122,10 +122,10 @@ class ServedProcess:
 class Server:
     """The grader's handle on one worker server (started by the batch's fork server)."""
 
-    def __init__(self, modules: tuple[str, ...]):
+    def __init__(self, modules: tuple[str, ...], under: Path | None = None):
         self.modules = modules
         # The submission copies: root's, 0711 (a worker may pass through to its own, not list).
-        self.spool = Path(tempfile.mkdtemp(prefix="ulp-spool-"))
+        self.spool = Path(tempfile.mkdtemp(prefix="ulp-spool-", dir=under))
         os.chmod(self.spool, 0o711)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         argv, env = sandbox.server_command(self.spool)
@@ -207,7 +207,8 @@ class Server:
 class Servers:
     """The fork server's servers, one per set of preloaded modules, started when first needed."""
 
-    def __init__(self):
+    def __init__(self, under: Path | None = None):
+        self._under = under  # where the spools go (the system's temporary folder: None)
         self._servers: dict[tuple[str, ...], Server] = {}
         self._stopped: list[Server] = []  # whose spools graders in flight may still use
         self._broken: set[tuple[str, ...]] = set()  # could not fork a worker here: never again
@@ -221,7 +222,7 @@ class Servers:
             if server is not None:  # it stopped; its spool goes with the others, at the end
                 server.close(keep_spool=True)
                 self._stopped.append(server)
-            server = self._servers[modules] = Server(modules)
+            server = self._servers[modules] = Server(modules, self._under)
             if not server.works():
                 self._broken.add(modules)
                 self._stopped.append(self._servers.pop(modules))
