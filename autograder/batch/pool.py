@@ -23,6 +23,7 @@ Parent and zygote speak JSON lines over the zygote's stdin and stdout; both side
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -243,23 +244,30 @@ def _worker_server(grading: dict | None, servers: preload.Servers) -> preload.Se
     needed; None where they start afresh (autograder.sandbox.preload says where that is)."""
     if not grading or os.geteuid() != 0:
         return None
+    settings = GradingSettings.from_dict(grading["settings"])
+    if not settings.worker_server:
+        return None
+    modules = _preloads(settings.course_dir, grading["assignment"], settings.isolation)
+    return None if modules is None else servers.get(modules)
+
+
+@functools.lru_cache(maxsize=None)
+def _preloads(course_dir: Path, assignment: str, level: str | None) -> tuple[str, ...] | None:
+    """What a worker server for this assignment imports; None where its workers start afresh.
+    Decided once per assignment in the zygote's life (one batch: the course as it stood), not
+    per request (each would read the assignment's settings and parse its reference again)."""
     try:
-        settings = GradingSettings.from_dict(grading["settings"])
-        a = load(settings.course_dir, grading["assignment"])
-        isolation = sandbox.choose(settings.isolation)
+        a = load(course_dir, assignment)
+        isolation = sandbox.choose(level)
     except Exception:  # noqa: BLE001 - the child grades it, and says what is wrong
         return None
-    if not settings.worker_server or a.is_quiz or isolation.level != "bwrap" \
-            or not sandbox.drops_uid(isolation) or (a.gpu and _gpu_devices()):
-        return None  # a GPU assignment where a GPU may be: its workers start afresh
-    return servers.get(tuple(m for m in PRELOAD_IN_WORKERS if m in a.reference_imports()))
-
-
-def _gpu_devices() -> bool:
-    """Whether this machine shows NVIDIA devices, asked without touching CUDA: the zygote must not
-    initialise it before it forks the children that use it. Where there are none, a GPU
-    assignment is graded under Triton's interpreter, on the CPU, like any other."""
-    return any(Path("/dev").glob("nvidia*"))
+    if a.is_quiz or isolation.level != "bwrap" or not sandbox.drops_uid(isolation):
+        return None
+    # A GPU assignment where a GPU may be: start afresh. Asked of /dev, not of CUDA, which the
+    # zygote must not initialise before it forks the children that use it.
+    if a.gpu and sandbox.nvidia_devices():
+        return None
+    return tuple(m for m in PRELOAD_IN_WORKERS if m in a.reference_imports())
 
 
 def _serve(servers: preload.Servers) -> int:

@@ -261,11 +261,17 @@ def _bwrap_args(submission_copy: Path | None, gpu: bool) -> list[str]:
              else ["--perms", "0755", "--dir", SANDBOX_SUBMISSION])
     args += ["--chdir", SANDBOX_SUBMISSION]
     if gpu:
-        for dev in sorted(Path("/dev").glob("nvidia*")):
+        for dev in nvidia_devices():
             args += ["--dev-bind", str(dev), str(dev)]
         args += ["--ro-bind-try", "/sys", "/sys", "--ro-bind-try", "/proc/driver/nvidia",
                  "/proc/driver/nvidia"]
     return args
+
+
+def nvidia_devices() -> list[Path]:
+    """The machine's NVIDIA device files (/dev/nvidia*): what a GPU worker is given; found
+    without touching CUDA."""
+    return sorted(Path("/dev").glob("nvidia*"))
 
 
 def _readable_paths() -> list[str]:
