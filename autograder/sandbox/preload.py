@@ -23,8 +23,9 @@ The server itself never runs student code, so every child starts from the same s
 nothing of any earlier student. It is used only where a fresh worker would drop to a uid of its
 own inside bubblewrap (root, ``bwrap`` level) and on the CPU (a GPU assignment too, on a machine
 without a GPU, under Triton's interpreter); everything else, and a student's own ``ulp check``,
-starts each worker afresh (:func:`isolation.worker_command`). The fork server of the batch (:mod:`autograder.batch.pool`) keeps one server per set of preloaded
-modules and names it to each grading child (:func:`use`); ``ULP_NO_WORKER_SERVER`` turns it off.
+starts each worker afresh (:func:`isolation.worker_command`). The fork server of the batch
+(:mod:`autograder.batch.pool`) keeps one server per set of preloaded modules and names it to
+each grading child (:func:`use`); ``ULP_NO_WORKER_SERVER`` turns it off.
 """
 
 from __future__ import annotations
@@ -80,8 +81,6 @@ def current() -> Server | None:
 
 class ServedProcess:
     """What :class:`autograder.sandbox.process.Worker` uses of a Popen, for a forked worker."""
-
-    pid = None
 
     def __init__(self, stdin: int, stdout: int, status: int):
         self.stdin = open(stdin, "wb", buffering=0)
@@ -223,10 +222,9 @@ class Servers:
                 server.close(keep_spool=True)
                 self._stopped.append(server)
             server = self._servers[modules] = Server(modules, self._under)
-            if not server.works():
+            if not server.works():  # no grader has used it: nothing of it needs to stay
                 self._broken.add(modules)
-                self._stopped.append(self._servers.pop(modules))
-                server.close(keep_spool=True)
+                self._servers.pop(modules).close()
                 return None
         return server
 

@@ -107,8 +107,9 @@ class Worker:
                                 "submission; no more calls are made")
         self.starts += 1
         server = preload.current() if self._may_fork() else None
-        if server is not None and server.closed:
-            preload.use(server := None)  # closed: this grading's workers start afresh
+        if server is not None and server.closed:  # this grading's workers start afresh
+            preload.use(None)
+            server = None
         self.workdir = Path(tempfile.mkdtemp(prefix="ulp-worker-", dir=server and server.spool))
         copy = self.workdir / "submission"
         copy.mkdir()
@@ -218,10 +219,11 @@ class Worker:
         if event:
             self.flag(event)
         proc, self.proc = self.proc, None
+        forked = isinstance(proc, preload.ServedProcess)
         code = None
         if proc is not None:
             try:
-                if isinstance(proc, preload.ServedProcess):
+                if forked:
                     proc.kill()  # its processes by uid: they are not in our process group
                 else:
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -231,14 +233,13 @@ class Worker:
                 code = proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
-            self.cpu_used = (proc.cpu if isinstance(proc, preload.ServedProcess)
-                             else _children_cpu() - self.cpu_before)
+            self.cpu_used = proc.cpu if forked else _children_cpu() - self.cpu_before
             for stream in (proc.stdin, proc.stdout):
                 try:
                     stream.close()
                 except OSError:
                     pass
-        if sandbox.drops_uid(self.isolation) and not isinstance(proc, preload.ServedProcess):
+        if sandbox.drops_uid(self.isolation) and not forked:
             sandbox.kill_worker_uid()  # what left the group (setsid) has its uid; a forked
             # worker's were killed above, and its PID namespace ended with its reaper
         self._drain_events(alive=False)
