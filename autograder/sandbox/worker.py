@@ -401,16 +401,29 @@ class _RuntimeRecorder:
 
     A determined student can unwrap them; the static check is the first line. This one catches
     what the static check cannot see (``getattr(math, "f" + "sum")``).
+
+    A name is wrapped once its module is loaded: the standard library's and those already
+    loaded at once, a third-party module's (torch: over a second to import) when an import
+    statement finishes loading it, before the importer sees it, or at the next call at the
+    latest. A numpy assignment that forbids ``torch.quantize_per_tensor`` does not import torch
+    for a student who never does.
     """
 
     def __init__(self, names: list[str]):
         self.hits: list[str] = []
         self.at_import: list[str] = []  # what the student's module did as it was imported
         self.recording = False
-        for dotted in names:
-            self._wrap(dotted)
+        self._pending = list(names)
+        self.wrap_loaded()
 
-    def _wrap(self, dotted: str) -> None:
+    def wrap_loaded(self) -> None:
+        """Wrap the pending names whose module is loaded (or is the standard library's)."""
+        for dotted in list(self._pending):
+            root = dotted.split(".")[0]
+            if (root in sys.modules or root in sys.stdlib_module_names) and self._wrap(dotted):
+                self._pending.remove(dotted)
+
+    def _wrap(self, dotted: str) -> bool:
         parts = dotted.split(".")
         owner = None
         for i in range(len(parts) - 1, 0, -1):
@@ -423,7 +436,7 @@ class _RuntimeRecorder:
             break
         original = getattr(owner, parts[-1], None) if owner is not None else None
         if original is None:
-            return
+            return False  # not there (yet): tried again after the next import
         recorder = self
 
         def wrapper(*args, **kwargs):
@@ -435,16 +448,19 @@ class _RuntimeRecorder:
             setattr(owner, parts[-1], wrapper)
         except (TypeError, AttributeError):
             pass  # a C type that refuses new attributes: the static check covers it
+        return True
 
     def watch_imports(self, modules: list[str], student_module: str) -> None:
         """Record imports of forbidden modules made by the student's own code while it loads
-        or during a call, however the name was computed (``__builtins__["__imp" + "ort__"]("st" + "ruct")``)."""
-        if not modules:
+        or during a call, however the name was computed (``__builtins__["__imp" + "ort__"]("st" + "ruct")``),
+        and wrap pending names when an outermost import returns (its modules are whole then)."""
+        if not modules and not self._pending:
             return
         import builtins
 
         original = builtins.__import__
         recorder = self
+        depth = [0]
 
         def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
             if recorder.recording and level == 0 and isinstance(name, str) and any(
@@ -452,11 +468,19 @@ class _RuntimeRecorder:
                 caller = sys._getframe(1).f_globals.get("__name__")
                 if caller == student_module:
                     recorder.hits.append(f"import {name}")
-            return original(name, globals, locals, fromlist, level)
+            depth[0] += 1
+            try:
+                return original(name, globals, locals, fromlist, level)
+            finally:
+                depth[0] -= 1
+                if not depth[0] and recorder._pending:
+                    recorder.wrap_loaded()
 
         builtins.__import__ = guarded_import
 
     def start(self) -> None:
+        if self._pending:  # a module loaded with no import statement (importlib) is wrapped now
+            self.wrap_loaded()
         self.hits = []
         self.recording = True
 

@@ -7,7 +7,7 @@ from autograder.sandbox import isolation as sandbox
 from autograder.sandbox.process import Worker
 from autograder.session.student import StudentModule
 from autograder.settings import Limits
-from autograder.testing import ImportFailed
+from autograder.testing import ForbiddenUse, ImportFailed
 
 
 def _worker(tmp_path, source):
@@ -36,5 +36,38 @@ def test_an_import_error_of_a_spawned_worker_is_reported_at_the_first_call(tmp_p
             sub.f(1)
         worker.spawn()  # the import failed: no new worker is spawned for it
         assert worker.starts == 1 and worker.proc is None
+    finally:
+        worker.close()
+
+
+HEAVY = """import importlib, sys
+
+def loaded():
+    return "heavylib" in sys.modules
+
+def plain(x):
+    import heavylib
+    return heavylib.quantize(x)
+
+def computed(x):
+    return importlib.import_module("heavy" + "lib").quantize(x)
+"""
+
+
+@pytest.mark.parametrize("how", ["plain", "computed"])
+def test_a_forbidden_name_of_a_module_not_yet_loaded_is_wrapped_once_it_is(tmp_path, how):
+    """int8_quant forbids torch.quantize_per_tensor at run time: the worker must not import
+    torch (over a second) for a student who never does, and must still see the call of one who
+    does, however the module was imported (by the second call at the latest)."""
+    (tmp_path / "toy.py").write_text(HEAVY)
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=5), sandbox.choose(),
+                    runtime_forbidden=["heavylib.quantize"],
+                    helpers={"heavylib.py": b"def quantize(x):\n    return x\n"})
+    sub = StudentModule(worker, ["loaded", "plain", "computed"], [])
+    try:
+        assert sub.loaded() is False, "the forbidden name's module was imported for it"
+        with pytest.raises(ForbiddenUse, match="heavylib.quantize"):
+            for _ in range(1 if how == "plain" else 2):  # an import statement: the first call
+                getattr(sub, how)(1)
     finally:
         worker.close()
