@@ -129,9 +129,15 @@ def requirements(a: Assignment) -> tuple[list[str], list[str]]:
     extras = {by_extra[m] for m in found if m in by_extra}
     if a.gpu:
         extras.add("torch")
+    named = {_project(r) for r in a.requirements}  # a requirement's bounds win over a bare name
     packages = {PIP_NAMES.get(m, m) for m in found if m not in by_extra}
-    packages |= set(a.requirements)
+    packages = {p for p in packages if _project(p) not in named} | set(a.requirements)
     return sorted(extras), sorted(packages)
+
+
+def _project(requirement: str) -> str:
+    """The project a pip requirement names, normalised (``ML_dtypes>=0.4`` -> ``ml-dtypes``)."""
+    return re.split(r"[\s<>=!~;\[(@]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
 # --------------------------------------------------------------------------- the student bundle
@@ -237,7 +243,7 @@ def student_files(a: Assignment, statement: str, wheel: tuple[str, bytes]) -> di
     if a.is_quiz:
         return quiz_files(a, statement, wheel, quiz.Quiz(a).questions())
     extras, packages = requirements(a)
-    more = f" {' '.join(packages)}" if packages else ""
+    more = "".join(f" {shlex.quote(p)}" for p in packages)  # a bound's < and > are shell syntax
     readme = README.format(title=a.title, id=a.id, wheel=wheel[0], more=more,
                            extras="[" + ",".join(extras) + "]" if extras else "")
     top = f"{a.id}/"

@@ -378,3 +378,14 @@ def test_a_student_installs_the_bundle_as_its_readme_says_and_checks_their_work(
                              "import autograder; print(autograder.__file__)"], env=env,
                             cwd=bundle, capture_output=True, text=True)
     assert str(bundle / ".venv") in origin.stdout, "the checker must come from the bundle's wheel"
+
+
+def test_a_requirement_with_bounds_replaces_the_bare_name_its_imports_give():
+    """fp8_formats' tests import ml_dtypes and its toml bounds it: the bundle installs the
+    bounded requirement alone, and the student's README quotes it for the shell."""
+    a = load(ROOT, "fp8_formats")
+    extras, packages = releases.requirements(a)
+    assert [p for p in packages if "dtypes" in p] == ["ml_dtypes>=0.4,<0.7"]
+    assert releases.requirements(load(ROOT, "nf4"))[1] == ["mpmath"]
+    readme = releases.student_files(a, "statement", ("ulp.whl", b""))["fp8_formats/README.md"]
+    assert b"'ml_dtypes>=0.4,<0.7'" in readme
