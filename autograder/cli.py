@@ -159,7 +159,8 @@ def check(assignment_id, file, student_id):
     grade = grade_submission(a, Submission(student_id, file.resolve().parent, file), settings,
                              include_hidden=False)
     console.print(Markdown(render_markdown(grade)))
-    hidden = sum(t.points for t in collect(a) if t.hidden)
+    # a student's bundle has no hidden tests: no second pytest session to find none
+    hidden = sum(t.points for t in collect(a) if t.hidden) if a.hidden_tests.is_dir() else 0
     if hidden:
         console.print(f"These were the public tests ({grade.max_score:g} points). When you "
                       f"submit, hidden tests worth {hidden:g} more points run too.")

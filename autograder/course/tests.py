@@ -95,8 +95,11 @@ class _Collector:
 
 # Grading and collecting load pytest's own plugins and hypothesis', nothing else that happens to
 # be installed: a plugin the tests do not use costs every `ulp check` its import (anyio's:
-# 0.2 s), and one that changed how tests run would change grades.
-PLUGINS = ("--disable-plugin-autoload", "-p", "_hypothesis_pytestplugin")
+# 0.2 s), and one that changed how tests run would change grades. pytest's unraisable-exception
+# plugin is left out too: it collects garbage twice per session (0.07 s of a check) to
+# report as warnings what grading ignores (-W ignore).
+PLUGINS = ("--disable-plugin-autoload", "-p", "_hypothesis_pytestplugin",
+           "-p", "no:unraisableexception")
 
 
 def collect(a: Assignment, include_hidden: bool = True,
