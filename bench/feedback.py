@@ -1,6 +1,6 @@
 """Benchmark: how long one student waits for feedback, end to end, per assignment.
 
-    .venv/bin/python bench/feedback.py [--assignments kahan_sum,kv_cache] [--repeat 3]
+    .venv/bin/python bench/feedback.py [--assignments kahan_sum,kv_cache] [--repeat 3] [--editable]
 
 For each code assignment (quizzes have no module to run), the reference (copied to a scratch
 folder as the student's file) is run through the two commands a student or Gradescope starts for
@@ -13,6 +13,13 @@ median is printed with its ratio to ``python -c pass`` (these machines are noisy
 ratios, and run it on an idle machine). ``torch`` marks an assignment whose tests or reference
 import torch: a fresh process pays that import, whatever else is made faster. The goal (issue: feedback in a second) is under 1.5 s for a CPU
 assignment.
+
+The commands are those of an installed engine, as a student's bundle and Gradescope install it:
+the engine's wheel, with the extras and packages the course's assignments name, in a new
+virtual environment (a minute or two to build, from pip's cache; ``constraints.txt`` keeps it on
+this machine's torch). ``--editable`` times this checkout's own ``ulp`` instead: quicker to
+start, but slower to run, since hypothesis scans every module outside site-packages for
+constants to draw, so an editable engine's fifty modules are scanned at every grading.
 """
 
 from __future__ import annotations
@@ -28,11 +35,28 @@ import time
 from pathlib import Path
 
 from autograder.course.assignment import list_ids, load
-from autograder.course.release import requirements
+from autograder.course.release import engine_wheel, requirements
 from autograder.settings import GradingSettings
 
-ULP = Path(sys.executable).with_name("ulp")
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CONSTRAINTS = Path(__file__).resolve().parents[1] / "constraints.txt"
+
+
+def installed(assignments: list, scratch: Path) -> Path:
+    """The ``python`` of a new virtual environment holding the engine's wheel and what
+    grading ``assignments`` needs (their extras and packages, as their bundles name them)."""
+    venv = scratch / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    name, data = engine_wheel()
+    wheel = scratch / name
+    wheel.write_bytes(data)
+    needs = [requirements(a) for a in assignments]
+    extras = sorted({e for x, _ in needs for e in x})
+    packages = sorted({p for _, ps in needs for p in ps})
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-c", str(CONSTRAINTS),
+                    f"{wheel}[{','.join(extras)}]" if extras else str(wheel), *packages],
+                   check=True, env=ENV)
+    return venv / "bin" / "python"
 
 
 def wall(cmd: list[str], repeat: int) -> float:
@@ -53,27 +77,36 @@ def main() -> None:
     root = settings.course_dir
     p.add_argument("--assignments", default=",".join(list_ids(root)))
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--editable", action="store_true", help="time this checkout's own ulp")
     ns = p.parse_args()
-    bare = wall([sys.executable, "-c", "pass"], ns.repeat)
-    cli = wall([sys.executable, "-c", "import autograder.cli"], ns.repeat)
-    torch = wall([sys.executable, "-c", "import torch"], ns.repeat)
-    print(f"python -c pass: {bare:.2f} s; import autograder.cli: {cli:.2f} s "
+    assignments = [a for a in (load(root, aid) for aid in ns.assignments.split(",") if aid)
+                   if not a.is_quiz]
+    with tempfile.TemporaryDirectory(prefix="ulp-feedback-") as scratch:
+        python = Path(sys.executable) if ns.editable else installed(assignments, Path(scratch))
+        ENV["ULP_COURSE_DIR"] = str(root)
+        measure(python, assignments, ns.repeat)
+
+
+def measure(python: Path, assignments: list, repeat: int) -> None:
+    ulp = python.with_name("ulp")
+    bare = wall([str(python), "-c", "pass"], repeat)
+    cli = wall([str(python), "-c", "import autograder.cli"], repeat)
+    torch = wall([str(python), "-c", "import torch"], repeat)
+    print(f"{ulp}: python -c pass: {bare:.2f} s; import autograder.cli: {cli:.2f} s "
           f"({cli / bare:.1f}x); import torch: {torch:.2f} s ({torch / bare:.1f}x); "
-          f"median of {ns.repeat}")
+          f"median of {repeat}")
     print(f"{'assignment':20} {'ulp check':>10} {'ratio':>7} {'run-autograder':>15} {'ratio':>7}")
-    for aid in [a for a in ns.assignments.split(",") if a]:
-        a = load(root, aid)
-        if a.is_quiz:
-            continue
+    for a in assignments:
+        aid = a.id
         with tempfile.TemporaryDirectory(prefix=f"ulp-feedback-{aid}-") as tmp:
             submission = Path(tmp, "submission")
             submission.mkdir()
             shutil.copy(a.reference, submission / f"{aid}.py")
-            check = wall([str(ULP), "check", aid, str(submission / f"{aid}.py")], ns.repeat)
+            check = wall([str(ulp), "check", aid, str(submission / f"{aid}.py")], repeat)
             results = Path(tmp, "results", "results.json")
             results.parent.mkdir()
-            autograde = wall([str(ULP), "run-autograder", aid, "--submission", str(submission),
-                              "--results", str(results), "--student-id", "s001"], ns.repeat)
+            autograde = wall([str(ulp), "run-autograder", aid, "--submission", str(submission),
+                              "--results", str(results), "--student-id", "s001"], repeat)
         notes = (["GPU assignment: interpreter on CPU"] if a.gpu else []) + (
             ["torch"] if "torch" in requirements(a)[0] else [])
         print(f"{aid:20} {check:9.2f}s {check / bare:6.0f}x {autograde:14.2f}s "
