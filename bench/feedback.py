@@ -11,15 +11,16 @@ their environment), then timed ``--repeat`` times beside a bare ``python -c pass
 "import autograder.cli"`` and ``python -c "import torch"`` measured in the same run, and the
 median is printed with its ratio to ``python -c pass`` (these machines are noisy: compare
 ratios, and run it on an idle machine). ``torch`` marks an assignment whose tests or reference
-import torch: a fresh process pays that import, whatever else is made faster. The goal (issue: feedback in a second) is under 1.5 s for a CPU
-assignment.
+import torch: a fresh process pays that import, whatever else is made faster. The goal (issue:
+feedback in a second) is under 1.5 s for a CPU assignment.
 
 The commands are those of an installed engine, as a student's bundle and Gradescope install it:
 the engine's wheel, with the extras and packages the course's assignments name, in a new
 virtual environment (a minute or two to build, from pip's cache; ``constraints.txt`` keeps it on
 this machine's torch). ``--editable`` times this checkout's own ``ulp`` instead: quicker to
 start, but slower to run, since hypothesis scans every module outside site-packages for
-constants to draw, so an editable engine's fifty modules are scanned at every grading.
+constants to draw, so an editable engine's own modules (about fifty) are scanned at every
+grading.
 """
 
 from __future__ import annotations
