@@ -51,6 +51,12 @@ SKIP_PARTS = {"__pycache__", ".hypothesis", ".pytest_cache"}
 PIP_NAMES = {"yaml": "pyyaml", "PIL": "pillow", "sklearn": "scikit-learn"}
 
 
+def _project(requirement: str) -> str:
+    """The project a pip requirement (or a distribution's name) names, normalised
+    (``ML_dtypes>=0.4`` -> ``ml-dtypes``)."""
+    return re.match(r"\s*([A-Za-z0-9_.-]*)", requirement).group(1).lower().replace("_", "-")
+
+
 @functools.lru_cache(maxsize=1)
 def engine_modules() -> tuple[frozenset[str], dict[str, str]]:
     """(modules the engine's own dependencies bring, {module: the extra that brings it}), read
@@ -62,7 +68,7 @@ def engine_modules() -> tuple[frozenset[str], dict[str, str]]:
         raise ReleaseError("ulp is not installed as a package here, so its dependencies are "
                            "unknown: install it (pip install -e . in the course repository)") from e
     for req in requires:
-        name = re.match(r"[A-Za-z0-9_.-]+", req).group(0).lower().replace("_", "-")
+        name = _project(req)
         extra = re.search(r"extra\s*==\s*['\"]([^'\"]+)", req)
         if extra is None:
             dists[name] = None
@@ -71,7 +77,7 @@ def engine_modules() -> tuple[frozenset[str], dict[str, str]]:
     core, extras = {"autograder", "_pytest"}, {}
     for module, owners in metadata.packages_distributions().items():
         for owner in owners:
-            key = owner.lower().replace("_", "-")
+            key = _project(owner)
             if key in dists:
                 if dists[key] is None:
                     core.add(module)
@@ -133,11 +139,6 @@ def requirements(a: Assignment) -> tuple[list[str], list[str]]:
     packages = {PIP_NAMES.get(m, m) for m in found if m not in by_extra}
     packages = {p for p in packages if _project(p) not in named} | set(a.requirements)
     return sorted(extras), sorted(packages)
-
-
-def _project(requirement: str) -> str:
-    """The project a pip requirement names, normalised (``ML_dtypes>=0.4`` -> ``ml-dtypes``)."""
-    return re.split(r"[\s<>=!~;\[(@]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
 # --------------------------------------------------------------------------- the student bundle
