@@ -460,20 +460,21 @@ class _RuntimeRecorder:
 
         original = builtins.__import__
         recorder = self
-        depth = [0]
+        depth = 0  # imports in progress: the outermost one's modules are whole when it returns
 
         def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+            nonlocal depth
             if recorder.recording and level == 0 and isinstance(name, str) and any(
                     name == m or name.startswith(m + ".") for m in modules):
                 caller = sys._getframe(1).f_globals.get("__name__")
                 if caller == student_module:
                     recorder.hits.append(f"import {name}")
-            depth[0] += 1
+            depth += 1
             try:
                 return original(name, globals, locals, fromlist, level)
             finally:
-                depth[0] -= 1
-                if not depth[0] and recorder._pending:
+                depth -= 1
+                if not depth and recorder._pending:
                     recorder.wrap_loaded()
 
         builtins.__import__ = guarded_import
