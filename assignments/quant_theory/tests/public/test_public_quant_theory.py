@@ -161,7 +161,7 @@ def test_lloyd_max_gaussian(sub, levels):
 @example(levels=3)
 @example(levels=5)
 def test_lloyd_max_laplacian(sub, levels):
-    """lloyd_max(L, 'laplacian'), unit variance: midpoint thresholds, levels the conditional means (checked by mpmath.quad, within 1e-9); L=2 gives ±1/√2, L=3 gives 0, ±√2."""
+    """lloyd_max(L, 'laplacian'), unit variance: midpoint thresholds, levels the conditional means (closed forms in mpmath, within 1e-9); L=2 gives ±1/√2, L=3 gives 0, ±√2."""
     call = f"lloyd_max({levels}, 'laplacian')"
     got = sub.lloyd_max(levels, "laplacian")
     worst = check_lloyd_analytic(call, got, levels, "laplacian")
