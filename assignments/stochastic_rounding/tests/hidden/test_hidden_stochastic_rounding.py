@@ -1,7 +1,7 @@
 """Hidden tests of stochastic_rounding: sweeps over every BF16 upper half with the edges of the
 discarded half, unbiasedness at many more points, long training runs, and the hand answers for the
-student's own w and u. Each is checked against the independent oracles (torch bfloat16, exact
-rationals) and the reference."""
+student's own w and u. Each is checked against the independent oracles (ml_dtypes' bfloat16,
+exact rationals) and the reference."""
 
 import numpy as np
 from hypothesis import Phase, given, settings
@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from autograder.testing import points
 from sr_strategies import (ALL_R, SGD_KINDS, SgdCase, bits1, check_array, check_trajectory,
-                           check_unbiased, d_of, f32, hand_sum, mismatches, patterns, rne_oracle,
-                           sr_oracle, torch_rne)
+                           check_unbiased, d_of, f32, hand_sum, library_rne, mismatches, patterns,
+                           rne_oracle, sr_oracle)
 
 # Hidden feedback is only the test's name: shrinking a failure would cost time and show nothing.
 NO_SHRINK = [Phase.explicit, Phase.generate]
@@ -31,7 +31,7 @@ def test_hidden_round_bf16_rne_every_upper_half(sub, ref):
     """round_bf16_rne is right for every upper half with every edge of the discarded half."""
     x = f32(every_upper_half(LOWS, 1).reshape(-1)).reshape(65536, len(LOWS) + 1)
     got = check_array("round_bf16_rne(x)", sub.round_bf16_rne(x), x.shape)
-    want = torch_rne(x)
+    want = library_rne(x)
     assert not mismatches(ref.round_bf16_rne(x), want).any(), "reference and oracle disagree"
     bad = mismatches(got, want)
     assert not bad.any(), f"{int(bad.sum())} elements wrong"

@@ -9,8 +9,8 @@ and (k + 1) ulp (away from zero; 2**128 is inf), with x's sign.
 
 * round to nearest even: up when d > 0x8000, or d == 0x8000 and k is odd. This is identical,
   on every one of 458,752 patterns (every upper half with the edges of the low half), to torch's
-  and ml_dtypes' float32 -> bfloat16 conversions; the hidden tests compare with torch's too
-  (``torch_rne``);
+  and ml_dtypes' float32 -> bfloat16 conversions (those two agree on all 2**32 float32
+  patterns); the hidden tests compare with ml_dtypes' too (``library_rne``);
 * stochastic rounding: up exactly when r < d. The unbiasedness check sums the results with
   ``fractions.Fraction`` (exact rationals) and compares with 65536 x.
 
@@ -130,13 +130,13 @@ def rne_oracle(x: np.ndarray) -> np.ndarray:
     return np.array(out, dtype=np.float32).reshape(np.shape(x))
 
 
-def torch_rne(x: np.ndarray) -> np.ndarray:
-    """Round to nearest even by torch's own float32 -> bfloat16 conversion (hidden tests: torch
-    is loaded in the grader already; imported here only when used, to keep `ulp check` quick)."""
-    import torch
+def library_rne(x: np.ndarray) -> np.ndarray:
+    """Round to nearest even by ml_dtypes' own float32 -> bfloat16 conversion (imported here,
+    where it is used: the public tests do not need it)."""
+    import ml_dtypes
 
-    t = torch.from_numpy(np.array(x, dtype=np.float32)).to(torch.bfloat16).to(torch.float32)
-    return t.numpy()
+    with np.errstate(invalid="ignore"):  # NaN patterns convert to a NaN, as they should
+        return np.array(x, dtype=np.float32).astype(ml_dtypes.bfloat16).astype(np.float32)
 
 
 def sr_oracle(x: np.ndarray, r: np.ndarray) -> np.ndarray:
