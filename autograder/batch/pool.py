@@ -52,11 +52,6 @@ PRELOAD = ("numpy", "torch", "ml_dtypes", "mpmath", "hypothesis.extra.numpy", "_
            "_pytest.fixtures")
 
 
-#: What a preloaded worker server imports, beyond the worker's own numpy, where the assignment's
-#: reference imports it: a torch worker otherwise spends a second of every grading importing it.
-PRELOAD_IN_WORKERS = ("torch", "triton")
-
-
 def available() -> bool:
     """A fork server needs ``os.fork`` (Linux, macOS); elsewhere grading uses fresh processes."""
     return hasattr(os, "fork")
@@ -267,7 +262,7 @@ def _preloads(course_dir: Path, assignment: str, level: str | None) -> tuple[str
     # zygote must not initialise before it forks the children that use it.
     if a.gpu and sandbox.nvidia_devices():
         return None
-    return tuple(m for m in PRELOAD_IN_WORKERS if m in a.reference_imports())
+    return tuple(m for m in preload.HEAVY if m in a.reference_imports())
 
 
 def _serve(servers: preload.Servers) -> int:

@@ -60,6 +60,11 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 163
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
 
 
+#: What a worker imports ahead (a worker server, a held worker), beyond the worker's own numpy,
+#: where the assignment uses it: a torch worker otherwise spends a second of each grading on it.
+HEAVY = ("torch", "triton")
+
+
 class Unavailable(Exception):
     """The server cannot take the request (it stopped): start the worker afresh instead."""
 

@@ -83,6 +83,7 @@ class Worker:
         self.cpu_used = 0.0  # the CPU seconds of the worker that ended last
         self.greeted = False  # the current worker's greeting and import answer were read
         self.forked = False  # a worker was forked from a preloaded worker server (preload)
+        self.holding = False  # started by hold(): waiting for its submission
 
     def flag(self, name: str) -> None:
         """Record a flag (a key of sandbox.FLAGS) once."""
@@ -93,40 +94,68 @@ class Worker:
     def spawn(self) -> None:
         """Start the worker process now without waiting for it, so that it imports the
         submission (and torch, a second of a short grading) while the grader collects its
-        tests; the first call then finds it ready. Does nothing once a worker was started."""
-        if self.proc is None and self.import_error is None and self.starts == 0:
+        tests; the first call then finds it ready. Does nothing once a worker was started.
+        A held worker (:meth:`hold`) gets its submission now."""
+        if self.holding:
+            self._release()
+        elif self.proc is None and self.import_error is None and self.starts == 0:
             self._launch()
+
+    def hold(self, modules: list[str]) -> None:
+        """Start the worker before its submission is known (``ulp check --watch``): it imports
+        ``modules`` (torch, triton: over a second) and waits, in the same sandbox as any worker;
+        :meth:`give` then names the submission and :meth:`spawn` hands it over."""
+        self._launch(hold=list(modules))
+        self.holding = True
+
+    def give(self, submission_file: Path, helpers: dict[str, bytes] | None = None) -> None:
+        """The submission a held worker is to import."""
+        self.submission_file = Path(submission_file)
+        self.helpers = dict(helpers or {})
+
+    def _release(self) -> None:
+        """Put the submission where the held worker can read it and tell it to go on; start a
+        fresh worker instead if the held one has ended."""
+        self.holding = False
+        if self.proc.poll() is None:
+            try:
+                self._copy_submission(self.workdir / "submission")
+                protocol.write_message(self.proc.stdin.fileno(), ("go",))
+                return
+            except OSError:
+                pass
+        self._kill(None)  # no student code ran in it: nothing to report
+        self.starts = 0
+        self._launch()
 
     def _start(self) -> None:
         self._launch()
         self._handshake()
 
-    def _launch(self) -> None:
+    def _launch(self, hold: list[str] | None = None) -> None:
         if self.starts >= MAX_RESTARTS:
             raise WorkerCrashed(f"the worker was restarted {MAX_RESTARTS} times for this "
                                 "submission; no more calls are made")
         self.starts += 1
-        server = preload.current() if self._may_fork() else None
+        server = preload.current() if self._may_fork() and hold is None else None
         if server is not None and server.closed:  # this grading's workers start afresh
             preload.use(None)
             server = None
         self.workdir = Path(tempfile.mkdtemp(prefix="ulp-worker-", dir=server and server.spool))
         copy = self.workdir / "submission"
         copy.mkdir()
-        shutil.copy2(self.submission_file, copy / f"{self.module_name}.py")
-        for name, data in self.helpers.items():  # read-only beside the module, importable
-            (copy / name).write_bytes(data)
-            os.chmod(copy / name, 0o444)
         if sandbox.drops_uid(self.isolation):
             os.chmod(self.workdir, 0o711)  # the worker may pass through, not list
-            for p in (copy, copy / f"{self.module_name}.py"):
-                os.chown(p, *sandbox.worker_uid())
+            os.chown(copy, *sandbox.worker_uid())
+        if hold is None:
+            self._copy_submission(copy)
         self.output_file = tempfile.TemporaryFile(dir=self.workdir)
         events_r, events_w = os.pipe()
         self.events_fd = events_r
         os.set_blocking(events_r, False)
-        argv, env, config = sandbox.worker_command(self.isolation, copy, self.module_name,
-                                                   dict(self.config, events_fd=events_w), gpu=self.gpu)
+        config = dict(self.config, events_fd=events_w, **({} if hold is None else {"hold": hold}))
+        argv, env, config = sandbox.worker_command(self.isolation, copy, self.module_name, config,
+                                                   gpu=self.gpu)
         self.cpu_before = _children_cpu()
         self.greeted = False
         if server is not None:
@@ -145,6 +174,16 @@ class Worker:
                 pass_fds=[events_w])
         finally:
             os.close(events_w)
+
+    def _copy_submission(self, copy: Path) -> None:
+        """The submission and its helpers, into the folder the worker sees as /submission."""
+        module = copy / f"{self.module_name}.py"
+        shutil.copy2(self.submission_file, module)
+        for name, data in self.helpers.items():  # read-only beside the module, importable
+            (copy / name).write_bytes(data)
+            os.chmod(copy / name, 0o444)
+        if sandbox.drops_uid(self.isolation):
+            os.chown(module, *sandbox.worker_uid())
 
     def _may_fork(self) -> bool:
         """Whether this worker may be forked from a preloaded worker server: only where it
@@ -347,6 +386,8 @@ class Worker:
 
     # ------------------------------------------------------------------ calls
     def ensure_started(self) -> None:
+        if self.holding:
+            self.spawn()
         if self.proc is None and self.import_error is None:
             self._start()
         elif self.proc is not None and not self.greeted:  # spawned ahead of the first call

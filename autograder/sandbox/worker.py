@@ -43,6 +43,8 @@ def main(config: dict | None = None) -> None:
             protocol.write_message(channel_out, ("setup_error", traceback.format_exc()[-800:]))
             return
     protocol.write_message(channel_out, ("hello",))  # up and sandboxed: what fails now is theirs
+    if config.get("hold") is not None and not _held(config["hold"], channel_in):
+        return
     recorder = _RuntimeRecorder(config.get("runtime_forbidden", []))
     recorder.watch_imports(config.get("forbidden_modules", []), config["module_name"])
     if config.get("events_fd") is not None:
@@ -60,6 +62,21 @@ def main(config: dict | None = None) -> None:
     functions = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
     protocol.write_message(channel_out, ("ready", {"functions": functions}))
     serve(module, channel_in, channel_out, recorder, config, device, meters, guard)
+
+
+def _held(modules: list[str], channel_in: int) -> bool:
+    """A worker started before its submission was there (``ulp check --watch``): import what
+    the assignment uses, as a preloaded worker server does, then wait until the grader has put
+    the submission in place ("go": True) or went away (False)."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the student's own import says what is wrong
+            pass
+    try:
+        return protocol.read_message(channel_in, max_bytes=1024) == ("go",)
+    except protocol.ProtocolError:
+        return False
 
 
 def _take_channel() -> tuple[int, int]:

@@ -1,6 +1,9 @@
 """The worker's lifecycle: spawned ahead of the first call (while the grader collects its tests),
 it behaves exactly as a worker started by that call."""
 
+import os
+import signal
+
 import pytest
 
 from autograder.sandbox import isolation as sandbox
@@ -69,5 +72,35 @@ def test_a_forbidden_name_of_a_module_not_yet_loaded_is_wrapped_once_it_is(tmp_p
         with pytest.raises(ForbiddenUse, match="heavylib.quantize"):
             for _ in range(1 if how == "plain" else 2):  # an import statement: the first call
                 getattr(sub, how)(1)
+    finally:
+        worker.close()
+
+
+def test_a_held_worker_imports_ahead_and_runs_the_file_written_after_it_started(tmp_path):
+    """`ulp check --watch` starts the next worker before the next save: it imports what the
+    assignment uses, waits, and then imports the file as it is when it is given, not as it was
+    when the worker started (here it did not exist yet)."""
+    worker = Worker(tmp_path / "toy.py", "toy", Limits(call_timeout_s=5), sandbox.choose())
+    sub = StudentModule(worker, ["f"], [])
+    try:
+        worker.hold(["wave"])  # a module that nothing else here imports
+        assert worker.holding and worker.proc is not None and worker.starts == 1
+        (tmp_path / "toy.py").write_text(
+            "import sys\n\ndef f(x):\n    return [x + 1, 'wave' in sys.modules]\n")
+        worker.give(tmp_path / "toy.py")
+        worker.spawn()
+        assert sub.f(1) == [2, True] and worker.starts == 1
+    finally:
+        worker.close()
+
+
+def test_a_held_worker_that_ended_while_waiting_is_replaced_by_a_fresh_one(tmp_path):
+    worker, sub = _worker(tmp_path, "def f(x):\n    return x + 1\n")
+    try:
+        worker.hold([])
+        os.killpg(worker.proc.pid, signal.SIGKILL)
+        worker.proc.wait(timeout=10)
+        worker.spawn()
+        assert sub.f(1) == 2 and worker.starts == 1 and not worker.events
     finally:
         worker.close()
