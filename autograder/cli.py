@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -35,6 +36,7 @@ from autograder.output import class_report, exports
 from autograder.output import otter as otter_export
 from autograder.output.report import render_markdown, write_student_files
 from autograder.sandbox import isolation
+from autograder.session import watch as watching
 from autograder.session.grade import grade_submission
 from autograder.settings import MAX_EXAMPLES_ENV, GradingSettings
 
@@ -144,27 +146,61 @@ def validate(assignment_id, all_):
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.option("--student-id", default="local", show_default=True,
               help="Whose seed and per-student values to use.")
-def check(assignment_id, file, student_id):
+@click.option("--watch", is_flag=True,
+              help="Keep running: check FILE again each time it (or a .py file beside it) is "
+                   "saved, from a warm grader, until Ctrl-C.")
+def check(assignment_id, file, student_id, watch):
     """Run the public tests on your FILE (default ./ID.py) and print the report; for a quiz,
     say which answers in FILE (default ./ID.toml) are well-formed."""
     settings = _settings().replace(untrusted=False)  # your own code, on your own machine
     a = load(settings.course_dir, assignment_id)
     if a.is_quiz:
+        if watch:
+            raise UsageError(f"--watch checks code; {assignment_id} is a quiz: run "
+                             f"`ulp check {assignment_id}` after you change your answers")
         _check_quiz(a, file or Path(f"{assignment_id}.toml"))
     file = file or Path(f"{assignment_id}.py")
     if not file.is_file():
         raise UsageError(f"{file} does not exist: write your solution in {assignment_id}.py "
                          "(start from the stub) or give its path")
     # the file's folder, as a submitted folder is graded: .py files beside it are its helpers
-    grade = grade_submission(a, Submission(student_id, file.resolve().parent, file), settings,
+    file = file.resolve()
+    if watch:
+        _watch(a, file, student_id, settings)
+    grade = grade_submission(a, Submission(student_id, file.parent, file), settings,
                              include_hidden=False)
     console.print(Markdown(render_markdown(grade)))
+    _hidden_note(a, grade)
+    sys.exit(0 if grade.score == grade.max_score else 1)
+
+
+def _hidden_note(a: Assignment, grade: Grade) -> None:
     # a student's bundle has no hidden tests: no second pytest session to find none
     hidden = sum(t.points for t in collect(a) if t.hidden) if a.hidden_tests.is_dir() else 0
     if hidden:
         console.print(f"These were the public tests ({grade.max_score:g} points). When you "
                       f"submit, hidden tests worth {hidden:g} more points run too.")
-    sys.exit(0 if grade.score == grade.max_score else 1)
+
+
+def _watch(a: Assignment, file: Path, student_id: str, settings: GradingSettings) -> None:
+    """``ulp check --watch``: a report per save, until Ctrl-C (exit 0)."""
+    first = True
+
+    def show(grade: Grade, seconds: float) -> None:
+        nonlocal first
+        console.print(Markdown(render_markdown(grade)))
+        if first:
+            _hidden_note(a, grade)
+            first = False
+        console.print(f"[{time.strftime('%H:%M:%S')}] {grade.score:g} / {grade.max_score:g} "
+                      f"in {seconds:.2f} s. Watching {file.name} for changes (Ctrl-C to stop).",
+                      markup=False, highlight=False)
+
+    try:
+        watching.watch(a, file, student_id, settings, show)
+    except KeyboardInterrupt:
+        console.print("Stopped watching.")
+        sys.exit(0)
 
 
 def _check_quiz(a: Assignment, file: Path) -> None:

@@ -11,8 +11,10 @@ their environment), then timed ``--repeat`` times beside a bare ``python -c pass
 "import autograder.cli"`` and ``python -c "import torch"`` measured in the same run, and the
 median is printed with its ratio to ``python -c pass`` (these machines are noisy: compare
 ratios, and run it on an idle machine). ``torch`` marks an assignment whose tests or reference
-import torch: a fresh process pays that import, whatever else is made faster. The goal (issue:
-feedback in a second) is under 1.5 s for a CPU assignment.
+import torch: a fresh process pays that import, whatever else is made faster. ``check --watch``
+is ``ulp check ID FILE --watch``, timed from a save of the file to its report, each save 3 s
+after the last report, as a student edits. The goal (issue: feedback in a second) is under
+1.5 s for a CPU assignment.
 
 The commands are those of an installed engine, as a student's bundle and Gradescope install it:
 the engine's wheel, with the extras and packages the course's assignments name, in a new
@@ -72,6 +74,35 @@ def wall(cmd: list[str], repeat: int) -> float:
     return statistics.median(times[1:])
 
 
+def watched(cmd: list[str], file: Path, repeat: int, pause_s: float = 3.0) -> float:
+    """Median seconds from a save of ``file`` to the report of ``cmd`` (``ulp check --watch``),
+    over ``repeat`` saves after one untimed; each save ``pause_s`` after the last report, as a
+    student's edits are, so that the next worker has started (torch and triton: about 2 s)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=ENV)
+
+    def reported() -> None:
+        for line in proc.stdout:
+            if "Watching" in line:
+                return
+        raise RuntimeError(f"{' '.join(cmd)} ended without a report")
+
+    try:
+        reported()
+        times = []
+        for i in range(repeat + 1):
+            time.sleep(pause_s)
+            t0 = time.perf_counter()
+            with file.open("a") as f:
+                f.write(f"# save {i}\n")
+            reported()
+            times.append(time.perf_counter() - t0)
+    finally:
+        proc.kill()
+        proc.wait()
+    return statistics.median(times[1:])
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     settings = GradingSettings.from_env()
@@ -96,7 +127,8 @@ def measure(python: Path, assignments: list, repeat: int) -> None:
     print(f"{ulp}: python -c pass: {bare:.2f} s; import autograder.cli: {cli:.2f} s "
           f"({cli / bare:.1f}x); import torch: {torch:.2f} s ({torch / bare:.1f}x); "
           f"median of {repeat}")
-    print(f"{'assignment':20} {'ulp check':>10} {'ratio':>7} {'run-autograder':>15} {'ratio':>7}")
+    print(f"{'assignment':20} {'ulp check':>10} {'ratio':>7} {'run-autograder':>15} {'ratio':>7} "
+          f"{'check --watch':>14} {'ratio':>7}")
     for a in assignments:
         aid = a.id
         with tempfile.TemporaryDirectory(prefix=f"ulp-feedback-{aid}-") as tmp:
@@ -108,10 +140,13 @@ def measure(python: Path, assignments: list, repeat: int) -> None:
             results.parent.mkdir()
             autograde = wall([str(ulp), "run-autograder", aid, "--submission", str(submission),
                               "--results", str(results), "--student-id", "s001"], repeat)
+            file = submission / f"{aid}.py"
+            watch = watched([str(ulp), "check", aid, str(file), "--watch"], file, repeat)
         notes = (["GPU assignment: interpreter on CPU"] if a.gpu else []) + (
             ["torch"] if "torch" in requirements(a)[0] else [])
         print(f"{aid:20} {check:9.2f}s {check / bare:6.0f}x {autograde:14.2f}s "
-              f"{autograde / bare:6.0f}x  {', '.join(notes)}", flush=True)
+              f"{autograde / bare:6.0f}x {watch:13.2f}s {watch / bare:6.0f}x  {', '.join(notes)}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -290,3 +290,47 @@ def test_a_ray_address_in_the_environment_does_not_stop_a_local_grade(tmp_path):
     done = ulp("grade", "toy", TOY / "submissions", "--out", tmp_path / "out",
                env_extra={"ULP_COURSE_DIR": str(TOY), "RAY_ADDRESS": "head:6379"})
     assert done.returncode == 0, done.stderr[-1000:]
+
+
+def test_check_watch_grades_each_save_until_ctrl_c(tmp_path):
+    """`ulp check --watch`: a report at once, another after each save of the file (here a bug
+    fixed, from a worker started before the save), and Ctrl-C ends it with exit 0."""
+    import os
+    import signal
+    import time
+
+    mine = tmp_path / "toy.py"
+    shutil.copy(TOY / "submissions" / "bad" / "toy.py", mine)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ULP_")}
+    env["ULP_COURSE_DIR"] = str(TOY)
+    cmd = [ULP] if ULP else [sys.executable, "-m", "autograder.cli"]
+    proc = subprocess.Popen(cmd + ["check", "toy", str(mine), "--watch"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def next_summary() -> str:
+        """The next '[time] score / max in s. Watching' line."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()[-2000:]
+            if "Watching toy.py" in line:
+                return line
+        raise AssertionError("no report within 120 s")
+
+    try:
+        first = next_summary()
+        assert re.search(r"\] (\d+) / (\d+) in", first).group(1) != re.search(
+            r"/ (\d+) in", first).group(1), first  # the bad file loses points
+        shutil.copy(TOY / "submissions" / "good" / "toy.py", mine)
+        score, total = re.search(r"\] (\d+) / (\d+) in", next_summary()).groups()
+        assert score == total
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "Stopped watching." in out and "Traceback" not in err, err
+
+
+def test_check_watch_of_a_quiz_is_one_line():
+    one_line_error(ulp("check", "quiz_formats", "--watch"), 2, "--watch checks code",
+                   "quiz_formats")

@@ -175,6 +175,9 @@ Then, in this folder, run the public tests on your file:
 It runs your module in a sandbox, as the grader does, and prints a report: every failing test
 with the smallest input it found. Values that are yours alone (named in your own statement) are
 checked when you submit; locally every test uses the class's default values.
+
+While you work, `.venv/bin/ulp check {id} {id}.py --watch` runs the tests again each time you
+save the file, with a new report in about the time the tests take (Ctrl-C stops it).
 """
 
 

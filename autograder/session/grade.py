@@ -2,8 +2,10 @@
 
 Call :func:`grade_submission` once per process (``ulp check``, ``ulp run-autograder``, a
 batch's children): a pytest session imports the assignment's test modules, and two sessions in
-one process would share them. The student's code runs only in the sandboxed worker the plugin
-starts; what comes back here is data, judged by the tests.
+one process would share them. ``ulp check --watch`` (:mod:`autograder.session.watch`) is the
+one exception: it grades one assignment again and again, and sharing its unchanged test modules
+is the point. The student's code runs only in the sandboxed worker the plugin starts; what
+comes back here is data, judged by the tests.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from autograder.model import (FLAGS, Grade, Submission, TestVerdict, describe_fl
                               module_file)
 from autograder.sandbox import isolation as sandbox
 from autograder.sandbox import preload
+from autograder.sandbox.process import Worker
 from autograder.session.plugin import HIDDEN_FEEDBACK, GradingPlugin, Verdict
 from autograder.session.quiz import grade_quiz
 from autograder.settings import MAX_HELPER_BYTES, MAX_HELPERS, GradingSettings
@@ -156,8 +159,10 @@ def _verdict(v: Verdict) -> TestVerdict:
 
 
 def grade_submission(a: Assignment, submission: Submission, settings: GradingSettings, *,
-                     include_hidden: bool = True, quiet: bool = True) -> Grade:
-    """Grade one submission in this process (see the module docstring)."""
+                     include_hidden: bool = True, quiet: bool = True,
+                     worker: Worker | None = None) -> Grade:
+    """Grade one submission in this process (see the module docstring); ``worker``: a held
+    one to grade it in (see :class:`GradingPlugin`)."""
     if a.is_quiz:  # answers, read as data: no sandbox, no tests to run
         file = submission.file or module_file(submission.path, a.submission_names)
         grade = grade_quiz(a, submission, settings, file)
@@ -186,7 +191,7 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
         messages += found + notes
         file = module
         plugin = GradingPlugin(a, file, submission.student_id, settings, isolation, device,
-                               helpers)
+                               helpers, worker)
         args = [str(d) for d in a.test_files(include_hidden)] + [
             *PLUGINS, "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
             "--rootdir", str(a.folder), "--confcutdir", str(a.folder), "-c", os.devnull,
@@ -202,6 +207,8 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
     if plugin.author_errors:
         raise CourseError(f"the tests of {a.id} did not run: "
                           + "; ".join(dict.fromkeys(plugin.author_errors)))
+    if code == pytest.ExitCode.INTERRUPTED:  # Ctrl-C: pytest caught it, stop as asked
+        raise KeyboardInterrupt
     if code not in (0, 1):
         raise CourseError(f"the tests of {a.id} did not run (pytest exit {int(code)}): "
                           + sink.getvalue().strip()[-1000:])

@@ -48,10 +48,26 @@ class Verdict:
     leaderboard: list[dict] = field(default_factory=list)  # testing.leaderboard() entries
 
 
+def worker_for(assignment: Assignment, submission_file: Path, isolation: Isolation,
+               device: str = "cpu", helpers: dict[str, bytes] | None = None) -> Worker:
+    """The sandboxed worker for a submission of ``assignment``, as its settings ask."""
+    return Worker(submission_file, assignment.id, assignment.limits, isolation,
+                  runtime_forbidden=assignment.forbidden.runtime,
+                  forbidden_modules=assignment.forbidden.modules,
+                  guard_tensors=assignment.worker.guard_tensors, gpu=device == "cuda",
+                  helpers=helpers, setup=assignment.worker_setup and
+                  assignment.worker_setup.read_text(),
+                  count_torch_ops=assignment.worker.count_torch_ops,
+                  trace_triton=assignment.gpu,
+                  strided_tensors=assignment.worker.strided_tensors)
+
+
 class GradingPlugin:
     def __init__(self, assignment: Assignment, submission_file: Path, student_id: str,
                  settings: GradingSettings, isolation: Isolation, device: str = "cpu",
-                 helpers: dict[str, bytes] | None = None):
+                 helpers: dict[str, bytes] | None = None, worker: Worker | None = None):
+        """``worker``: one started ahead by :meth:`Worker.hold` (from :func:`worker_for`,
+        with the same isolation and device), given this submission here; else a new one."""
         self.assignment = assignment
         self.submission_file = Path(submission_file)
         self.student_id = student_id
@@ -69,15 +85,11 @@ class GradingPlugin:
             self.forbidden_report.findings.extend(
                 forbidden.Finding(f.line, forbidden.MODULE_LEVEL, f"{f.what} in {name}")
                 for f in found.findings)
-        self.worker = Worker(self.submission_file, assignment.id, assignment.limits, isolation,
-                             runtime_forbidden=assignment.forbidden.runtime,
-                             forbidden_modules=assignment.forbidden.modules,
-                             guard_tensors=assignment.worker.guard_tensors, gpu=device == "cuda",
-                             helpers=helpers, setup=assignment.worker_setup and
-                             assignment.worker_setup.read_text(),
-                             count_torch_ops=assignment.worker.count_torch_ops,
-                             trace_triton=assignment.gpu,
-                             strided_tensors=assignment.worker.strided_tensors)
+        if worker is None:
+            worker = worker_for(assignment, self.submission_file, isolation, device, helpers)
+        else:
+            worker.give(self.submission_file, helpers)
+        self.worker = worker
         self.module = StudentModule(self.worker, assignment.functions, assignment.attributes,
                                     self.forbidden_report, assignment.forbidden.why, assignment.id)
 
