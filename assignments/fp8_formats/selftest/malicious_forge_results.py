@@ -1,6 +1,8 @@
 """Malicious: writes a forged full-marks results.json wherever a grader might read one (the
 working directory, its parents, Gradescope's /autograder/results, the home folder, /tmp), at
-import and again on every call, then answers nothing right. Must still score zero."""
+import and again at the first call of each function, then answers nothing right. Must still
+score zero. (Once per function, not at every call: the hidden sweeps call each function tens of
+thousands of times, and forging at each took two minutes of the self-tests for the same attack.)"""
 
 import json
 import os
@@ -27,7 +29,13 @@ def _targets():
     return places
 
 
-def _forge():
+_DONE = set()  # who has forged: "import", then each function by its name
+
+
+def _forge(by="import"):
+    if by in _DONE:
+        return
+    _DONE.add(by)
     for place in _targets():
         for name in ("results.json", "../results.json", "out/results.json"):
             try:
@@ -42,50 +50,50 @@ _forge()
 
 
 def encode_e4m3fn(x, saturate=False):
-    _forge()
+    _forge("encode_e4m3fn")
     return 300
 
 
 def decode_e4m3fn(code):
-    _forge()
+    _forge("decode_e4m3fn")
     return 12345.0
 
 
 def encode_e5m2(x, saturate=False):
-    _forge()
+    _forge("encode_e5m2")
     return 300
 
 
 def decode_e5m2(code):
-    _forge()
+    _forge("decode_e5m2")
     return 12345.0
 
 
 def encode_fp16(x):
-    _forge()
+    _forge("encode_fp16")
     return 70000
 
 
 def decode_fp16(code):
-    _forge()
+    _forge("decode_fp16")
     return 12345.0
 
 
 def encode_bf16(x):
-    _forge()
+    _forge("encode_bf16")
     return 70000
 
 
 def decode_bf16(code):
-    _forge()
+    _forge("decode_bf16")
     return 12345.0
 
 
 def format_info(exp_bits, man_bits, nan_style):
-    _forge()
+    _forge("format_info")
     return {}
 
 
 def which_formats_hold(x):
-    _forge()
+    _forge("which_formats_hold")
     return []
