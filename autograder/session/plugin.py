@@ -152,7 +152,7 @@ class GradingPlugin:
             self.outcomes[item.nodeid] = Verdict(
                 name=declared.name, nodeid=item.nodeid, points=declared.points,
                 hidden=declared.hidden, description=doc[0] if doc else "")
-            _cap_examples(item, cap)
+            _tune(item, cap, declared.hidden)
             keep.append(item)
         if len(keep) != len(items):
             config.hook.pytest_deselected(items=[i for i in items if i not in keep])
@@ -192,13 +192,22 @@ class GradingPlugin:
         self.worker.close()
 
 
-def _cap_examples(item, cap: int) -> None:
+def _tune(item, cap: int, hidden: bool) -> None:
     """Run at most ``cap`` examples of a hypothesis test, even one whose own ``@settings`` asks
-    for more: the assignment's ``max_examples`` bounds every test, so grading time is bounded."""
+    for more: the assignment's ``max_examples`` bounds every test, so grading time is bounded.
+    And never shrink a hidden test's failure: nobody is shown its input, so the smallest one is
+    worth nothing, and shrinking a long run of a buggy update_scale took 40 s."""
     test = getattr(item, "obj", None)
     own = getattr(test, "_hypothesis_internal_use_settings", None)
-    if own is not None and hasattr(test, "hypothesis") and own.max_examples > cap:
-        test._hypothesis_internal_use_settings = settings(own, max_examples=cap)
+    if own is None or not hasattr(test, "hypothesis"):
+        return
+    changes = {}
+    if own.max_examples > cap:
+        changes["max_examples"] = cap
+    if hidden and Phase.shrink in own.phases:
+        changes["phases"] = [p for p in own.phases if p is not Phase.shrink]
+    if changes:
+        test._hypothesis_internal_use_settings = settings(own, **changes)
 
 
 _NOTE_NOISE = re.compile(r"reproduce_failure|@seed|--hypothesis-seed|HYPOTHESIS_", re.I)

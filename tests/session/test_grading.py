@@ -265,6 +265,31 @@ def test_max_examples_bounds_every_test_and_a_run_may_change_it(tmp_path, monkey
     assert hashes[0] != hashes[1] and hashes[1] == assignment("toy").tests_hash(settings())
 
 
+def test_a_hidden_failure_is_not_shrunk_and_a_visible_one_is(tmp_path, monkeypatch):
+    """Nobody is shown a hidden test's input, so its failure is not shrunk (shrinking a buggy
+    long run took 40 s of a grade); a visible test's is, to show the smallest input. Both fail
+    alike: each test below runs its body once per example, and logs it."""
+    course = tmp_path / "course"
+    shutil.copytree(TOY, course)
+    tests = course / "assignments" / "toy" / "tests"
+    for folder in ("public", "hidden"):
+        (tests / folder / f"test_{folder}_logged.py").write_text(
+            "from hypothesis import given, strategies as st\n"
+            "from autograder.testing import points\n\n"
+            "@points(1)\n@given(st.integers(0, 10**9))\n"
+            f"def test_{folder}_logged(sub, a):\n"
+            f"    with open({str(tmp_path / folder)!r}, 'a') as log:\n"
+            "        log.write('.')\n"
+            "    assert sub.add(a, 0) == a\n")
+    monkeypatch.setenv("ULP_COURSE_DIR", str(course))
+    res = grade_one("toy", "s", TOY / "submissions" / "bad", tmp_path / "out")  # wrong from 1000
+    failed = {t["name"] for t in res["tests"] if t["score"] == 0}
+    assert {"test_public_logged", "test_hidden_logged"} <= failed, json.dumps(res)[:2000]
+    runs = {f: len((tmp_path / f).read_text()) for f in ("public", "hidden")}
+    assert runs["hidden"] <= 10 + 2, runs  # the examples (10 at most) and the failure's replay
+    assert runs["public"] > runs["hidden"] + 5, runs  # shrunk towards 1000
+
+
 def test_many_calls_in_one_round_trip_answer_and_fail_like_single_calls(tmp_path):
     """sub.many(name, inputs) returns what the calls one by one would, and the first call
     that raises fails the same way, naming that call's arguments; a reply that is not one
