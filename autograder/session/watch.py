@@ -43,14 +43,15 @@ def stamp(file: Path) -> tuple | None:
 
 def preloads(a: Assignment, file: Path) -> list[str]:
     """The heavy modules (torch, triton) a held worker imports ahead: those that the
-    assignment's stub or reference or the student's file imports."""
+    assignment's stub or reference or the student's file imports, unless forbidden (a forbidden
+    module is only ever loaded by the student's own import, which is then seen)."""
     used = a.reference_imports()
     for source in (a.stub, file):
         try:
             used |= imports_of(source.read_text(errors="replace"))
         except (OSError, SyntaxError, ValueError):
             pass
-    return [m for m in preload.HEAVY if m in used]
+    return [m for m in preload.HEAVY if m in used and m not in a.forbidden.modules]
 
 
 def watch(a: Assignment, file: Path, student_id: str, settings: GradingSettings,

@@ -387,3 +387,18 @@ def test_files_the_module_does_not_import_are_neither_copied_nor_checked(toy_env
     assert res["score"] == 6, res["output"]
     assert "Helper modules beside toy.py: arith.py, low.py" in res["output"]
     assert "scratch.py" not in res["output"]
+
+
+def test_a_watching_check_preloads_what_the_assignment_uses_and_never_a_forbidden_module(tmp_path):
+    """The held worker of `ulp check --watch` imports torch for group_int4 (its stub and
+    reference use it) but not for stochastic_rounding, which forbids it, even when the
+    student's file imports it (that import must stay the student's own, to be seen)."""
+    from autograder.session.watch import preloads
+    from helpers import assignment
+
+    mine = tmp_path / "mine.py"
+    mine.write_text("import torch\n")
+    assert preloads(assignment("group_int4"), mine) == ["torch"]
+    assert preloads(assignment("online_softmax"), mine) == ["torch", "triton"]
+    assert preloads(assignment("stochastic_rounding"), mine) == []
+    assert preloads(assignment("kahan_sum"), tmp_path / "missing.py") == []
