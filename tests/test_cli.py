@@ -304,8 +304,11 @@ def test_check_watch_grades_each_save_until_ctrl_c(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ULP_")}
     env["ULP_COURSE_DIR"] = str(TOY)
     cmd = [ULP] if ULP else [sys.executable, "-m", "autograder.cli"]
+    # Ctrl-C as in a terminal: a suite started in the background (`cmd &` in a script) has
+    # SIGINT ignored, and the child would inherit that
     proc = subprocess.Popen(cmd + ["check", "toy", str(mine), "--watch"], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def next_summary() -> str:
         """The next '[time] score / max in s. Watching' line."""
