@@ -394,11 +394,11 @@ def test_a_watching_check_preloads_what_the_assignment_uses_and_never_a_forbidde
     reference use it) but not for stochastic_rounding, which forbids it, even when the
     student's file imports it (that import must stay the student's own, to be seen)."""
     from autograder.session.watch import preloads
-    from helpers import assignment
+    from helpers import ROOT, assignment
 
     mine = tmp_path / "mine.py"
     mine.write_text("import torch\n")
-    assert preloads(assignment("group_int4"), mine) == ["torch"]
-    assert preloads(assignment("online_softmax"), mine) == ["torch", "triton"]
-    assert preloads(assignment("stochastic_rounding"), mine) == []
-    assert preloads(assignment("kahan_sum"), tmp_path / "missing.py") == []
+    assert preloads(assignment("group_int4", ROOT), mine) == ["torch"]
+    assert preloads(assignment("online_softmax", ROOT), mine) == ["torch", "triton"]
+    assert preloads(assignment("stochastic_rounding", ROOT), mine) == []
+    assert preloads(assignment("kahan_sum", ROOT), tmp_path / "missing.py") == []
