@@ -8,6 +8,7 @@ stderr and the error's exit code, never a traceback.
 from __future__ import annotations
 
 import getpass
+import signal
 import sys
 import tempfile
 import time
@@ -183,7 +184,7 @@ def _hidden_note(a: Assignment, grade: Grade) -> None:
 
 
 def _watch(a: Assignment, file: Path, student_id: str, settings: GradingSettings) -> None:
-    """``ulp check --watch``: a report per save, until Ctrl-C (exit 0)."""
+    """``ulp check --watch``: a report per save, until Ctrl-C or SIGTERM (exit 0)."""
     first = True
 
     def show(grade: Grade, seconds: float) -> None:
@@ -196,6 +197,7 @@ def _watch(a: Assignment, file: Path, student_id: str, settings: GradingSettings
                       f"in {seconds:.2f} s. Watching {file.name} for changes (Ctrl-C to stop).",
                       markup=False, highlight=False)
 
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` cleans up as Ctrl-C does
     try:
         watching.watch(a, file, student_id, settings, show)
     except KeyboardInterrupt:

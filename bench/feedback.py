@@ -98,8 +98,12 @@ def watched(cmd: list[str], file: Path, repeat: int, pause_s: float = 3.0) -> fl
             reported()
             times.append(time.perf_counter() - t0)
     finally:
-        proc.kill()
-        proc.wait()
+        proc.terminate()  # it stops as on Ctrl-C, and removes its scratch folders
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     return statistics.median(times[1:])
 
 

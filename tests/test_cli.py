@@ -292,9 +292,11 @@ def test_a_ray_address_in_the_environment_does_not_stop_a_local_grade(tmp_path):
     assert done.returncode == 0, done.stderr[-1000:]
 
 
-def test_check_watch_grades_each_save_until_ctrl_c(tmp_path):
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_check_watch_grades_each_save_until_ctrl_c(tmp_path, stop):
     """`ulp check --watch`: a report at once, another after each save of the file (here a bug
-    fixed, from a worker started before the save), and Ctrl-C ends it with exit 0."""
+    fixed, from a worker started before the save), and Ctrl-C (or a plain `kill`) ends it with
+    exit 0, leaving no scratch folder behind."""
     import os
     import signal
     import time
@@ -303,6 +305,8 @@ def test_check_watch_grades_each_save_until_ctrl_c(tmp_path):
     shutil.copy(TOY / "submissions" / "bad" / "toy.py", mine)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ULP_")}
     env["ULP_COURSE_DIR"] = str(TOY)
+    env["TMPDIR"] = str(tmp_path / "tmp")  # where its scratch folders go
+    (tmp_path / "tmp").mkdir()
     cmd = [ULP] if ULP else [sys.executable, "-m", "autograder.cli"]
     # Ctrl-C as in a terminal: a suite started in the background (`cmd &` in a script) has
     # SIGINT ignored, and the child would inherit that
@@ -327,11 +331,12 @@ def test_check_watch_grades_each_save_until_ctrl_c(tmp_path):
         shutil.copy(TOY / "submissions" / "good" / "toy.py", mine)
         score, total = re.search(r"\] (\d+) / (\d+) in", next_summary()).groups()
         assert score == total
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, stop))
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 0 and "Stopped watching." in out and "Traceback" not in err, err
+    assert not list((tmp_path / "tmp").iterdir())
 
 
 def test_check_watch_of_a_quiz_is_one_line():
