@@ -35,10 +35,10 @@ def stamp(file: Path) -> tuple | None:
     """What changes when the file or a ``.py`` file beside it (a helper) is saved; None while
     the file is missing (an editor may replace it by renaming)."""
     try:
-        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                            for p in [file, *files_beside(file)]))
+        stats = [(p.name, p.stat()) for p in [file, *files_beside(file)]]
     except OSError:
         return None
+    return tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats))
 
 
 def preloads(a: Assignment, file: Path) -> list[str]:
