@@ -176,6 +176,7 @@ def grade_submission(a: Assignment, submission: Submission, settings: GradingSet
             sys.path.insert(0, str(folder))
     isolation = (sandbox.require(settings.isolation, settings.allow_weak_isolation)
                  if settings.untrusted  # fail closed: checked again in every grader process
+                 else worker.isolation if worker is not None  # a held worker's: it runs the code
                  else sandbox.choose(settings.isolation))
     device = grading_device(a)
     file = submission.file or module_file(submission.path, a.submission_names)

@@ -67,7 +67,7 @@ class GradingPlugin:
                  settings: GradingSettings, isolation: Isolation, device: str = "cpu",
                  helpers: dict[str, bytes] | None = None, worker: Worker | None = None):
         """``worker``: one started ahead by :meth:`Worker.hold` (from :func:`worker_for`,
-        with the same isolation and device), given this submission here; else a new one."""
+        with this ``isolation`` and ``device``), given this submission here; else a new one."""
         self.assignment = assignment
         self.submission_file = Path(submission_file)
         self.student_id = student_id

@@ -58,7 +58,7 @@ def watch(a: Assignment, file: Path, student_id: str, settings: GradingSettings,
           show: Callable[[Grade, float], None], poll_s: float = POLL_S) -> None:
     """Grade ``file`` with the public tests now and after every change, calling ``show`` with
     each grade and its wall time, until interrupted (Ctrl-C: KeyboardInterrupt)."""
-    isolation = sandbox.choose(settings.isolation)  # what grade_submission chooses for a check
+    isolation = sandbox.choose(settings.isolation)  # the held workers'; their gradings record it
     device = grading_device(a)
     held: Worker | None = None
     seen = None
