@@ -20,6 +20,18 @@ from helpers import assignment
 _cache: dict[str, dict[str, Grade]] = {}
 
 
+def longest_first(samples: list) -> list:
+    """The samples in the order that ends the batch soonest on two workers: those that take
+    longest first (a sample that never returns waits out the call limit of each of its
+    functions; correct ones run every example to the end), so that no long one starts last
+    while the other worker sits idle."""
+    def rank(s) -> int:
+        name = s.student_id
+        return (0 if name == "malicious_infinite_loop"
+                else 1 if name == "reference" or name.startswith("correct") else 2)
+    return sorted(samples, key=rank)
+
+
 def graded(assignment_id: str) -> dict[str, Grade]:
     """Sample name (the reference and the stub included) -> its grade."""
     if assignment_id not in _cache:
@@ -27,7 +39,7 @@ def graded(assignment_id: str) -> dict[str, Grade]:
         settings = GradingSettings.from_env().replace(secret=None)
         a = assignment(assignment_id, settings.course_dir)
         with tempfile.TemporaryDirectory(prefix=f"ulp-selftest-{assignment_id}-") as tmp:
-            grades = runner.grade_class(a, selftest.samples(a), Path(tmp), settings,
-                                        backend=LocalBackend(workers=2))
+            grades = runner.grade_class(a, longest_first(selftest.samples(a)), Path(tmp),
+                                        settings, backend=LocalBackend(workers=2))
         _cache[assignment_id] = {g.student_id: g for g in grades}
     return _cache[assignment_id]
