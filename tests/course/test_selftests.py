@@ -10,10 +10,12 @@ from autograder.course import selftest
 from autograder.course.assignment import list_ids
 from autograder.output.report import split_example
 from helpers import ROOT, assignment
-from selftest import graded
+from selftest import LOOP, LOOP_CALL_LIMIT_S, graded
 
 CASES = [(aid, name) for aid in list_ids(ROOT)
          for name in selftest.expectations(assignment(aid, ROOT))]
+# (the Triton assignments' endless samples define no kernel: they are refused before any call)
+LOOPING = [aid for aid, name in CASES if name == LOOP and not assignment(aid, ROOT).gpu]
 
 
 @pytest.mark.parametrize("aid", list_ids(ROOT))
@@ -29,6 +31,17 @@ def test_sample_scores_as_expected(aid, name):
     expected = selftest.expectations(assignment(aid, ROOT))[name]
     problems = expected.problems(graded(aid)[name])
     assert not problems, "\n".join(problems)  # whole, not cut short by pytest's diff
+
+
+@pytest.mark.parametrize("aid", LOOPING)
+def test_the_endless_sample_scores_zero_because_its_calls_were_stopped(aid):
+    """It is graded at a shorter call limit, in a copy of the course (tests/selftest.py): its
+    zero must come from calls stopped at that limit, never from a grading that could not run."""
+    grade = graded(aid)[LOOP]
+    stopped = [t.name for t in grade.tests
+               if f"did not return within {LOOP_CALL_LIMIT_S:g} s" in t.output]
+    assert "timeout" in grade.flags and stopped, (grade.flags,
+                                                  [t.output[:200] for t in grade.tests])
 
 
 def test_the_sample_class_is_built_from_the_self_tests():
