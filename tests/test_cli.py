@@ -46,6 +46,28 @@ def copy_of_toy(tmp_path: Path) -> Path:
     return course
 
 
+@pytest.mark.parametrize(("args", "code"), [(["--version"], 0), (["check", "nope"], 3)])
+def test_ulp_ends_after_its_exit_handlers_ran_and_waits_for_a_thread_still_running(args, code):
+    """`ulp` skips the interpreter's teardown at exit (cli.entry): the exit handlers still run,
+    the output is all there, the exit code is the command's, and a thread the command left
+    running is waited for (then Python ends as usual)."""
+    script = ("import atexit, sys, threading, time\n"
+              "from autograder import cli\n"
+              "atexit.register(lambda: print('handler ran', flush=True))\n"
+              "if sys.argv[1] == 'thread':\n"
+              "    threading.Thread(target=lambda: (time.sleep(0.5), print('thread ended'))\n"
+              "                     ).start()\n"
+              "sys.argv = ['ulp', *sys.argv[2:]]\n"
+              "cli.entry()\n")
+    for thread in ("none", "thread"):
+        done = subprocess.run([sys.executable, "-c", script, thread, *args], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == code, done.stderr
+        assert done.stdout.rstrip().endswith("handler ran"), done.stdout
+        assert ("thread ended" in done.stdout) == (thread == "thread"), done.stdout
+        assert "ulp" in done.stdout + done.stderr  # the version line, or the one-line error
+
+
 def test_grading_an_unknown_assignment(tmp_path):
     (tmp_path / "class").mkdir()
     proc = ulp("grade", "nosuch", tmp_path / "class", "--out", tmp_path / "out")
