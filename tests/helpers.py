@@ -8,6 +8,7 @@ the tests check.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -33,6 +34,19 @@ def settings(**overrides) -> GradingSettings:
 
 def assignment(aid: str, root: Path | None = None) -> Assignment:
     return load(root or settings().course_dir, aid)
+
+
+def copy_assignments(dest: Path, ids, root: Path = ROOT) -> Path:
+    """A course folder at ``dest`` holding copies of the assignments ``ids`` of the course at
+    ``root``: each one's folder (without its self-test samples), its reference and its stub."""
+    for aid in ids:
+        a = load(root, aid)
+        shutil.copytree(a.folder, dest / "assignments" / aid,
+                        ignore=shutil.ignore_patterns("__pycache__", "selftest"))
+        for path, folder in ((a.reference, "reference"), (a.stub, "student_template")):
+            (dest / folder).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, dest / folder / path.name)
+    return dest
 
 
 def grade_one(aid: str, student_id: str, path: Path, out_dir: Path, *, isolation: str | None = None,

@@ -15,7 +15,6 @@ what the correct samples, graded at those limits, show.
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,7 +25,7 @@ from autograder.course import selftest
 from autograder.course.assignment import Assignment
 from autograder.model import Grade
 from autograder.settings import GradingSettings
-from helpers import assignment
+from helpers import assignment, copy_assignments
 
 _cache: dict[str, dict[str, Grade]] = {}
 
@@ -45,11 +44,7 @@ def slowest_first(samples: list) -> list:
 def _with_short_call_limit(a: Assignment, course: Path) -> GradingSettings:
     """Settings that grade in ``course``: a copy of ``a`` alone, its call limit cut to
     LOOP_CALL_LIMIT_S."""
-    shutil.copytree(a.folder, course / "assignments" / a.id,
-                    ignore=shutil.ignore_patterns("__pycache__", "selftest"))
-    for path, folder in ((a.reference, "reference"), (a.stub, "student_template")):
-        (course / folder).mkdir(parents=True)
-        shutil.copy(path, course / folder / path.name)
+    copy_assignments(course, [a.id], a.root)
     toml = course / "assignments" / a.id / "assignment.toml"
     text, cut = re.subn(r"(?m)^call_timeout_s\s*=.*$", f"call_timeout_s = {LOOP_CALL_LIMIT_S}",
                         toml.read_text())

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from autograder.output import gradebook
+from helpers import copy_assignments
 
 REPO = Path(__file__).resolve().parent.parent
 CLASS = REPO / "examples" / "class"
@@ -39,12 +40,7 @@ def ulp(*args, cwd: Path, env: dict, ok=True) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A course folder with kv_cache, due 2026-10-01 23:59 -07:00, 10 % a day after 15 minutes."""
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(REPO / "assignments" / AID, root / "assignments" / AID,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    for folder in ("reference", "student_template"):
-        (root / folder).mkdir()
-        shutil.copy2(REPO / folder / f"{AID}.py", root / folder / f"{AID}.py")
+    root = copy_assignments(tmp_path_factory.mktemp("course"), [AID])
     toml = root / "assignments" / AID / "assignment.toml"
     toml.write_text(f"due = {DUE.isoformat()}\n" + toml.read_text()
                     + "\n[late]\npenalty_per_day = 0.1\ngrace_minutes = 15\n")

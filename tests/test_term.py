@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograder.output import gradebook
-from helpers import ROOT
+from helpers import ROOT, copy_assignments
 
 ULP = shutil.which("ulp", path=str(Path(sys.executable).parent))
 SECRET = "term secret 4d2c"
@@ -60,14 +60,7 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 def test_a_term(tmp_path):
     work = tmp_path
-    course = work / "course"
-    for folder in ("assignments", "reference", "student_template"):
-        (course / folder).mkdir(parents=True)
-    for aid in ("kahan_sum", "kv_cache"):
-        shutil.copytree(ROOT / "assignments" / aid, course / "assignments" / aid,
-                        ignore=shutil.ignore_patterns("__pycache__", "selftest"))
-        for folder in ("reference", "student_template"):
-            shutil.copy(ROOT / folder / f"{aid}.py", course / folder / f"{aid}.py")
+    course = copy_assignments(work / "course", ["kahan_sum", "kv_cache"])
     toml = course / "assignments" / "kahan_sum" / "assignment.toml"
     toml.write_text(f"due = {DUE.isoformat()}\n" + toml.read_text()
                     + "\n[late]\npenalty_per_day = 0.25\n")
